@@ -1,0 +1,191 @@
+import type { AbstractHttpAdapter } from '@nestjs/core';
+import { SecurityConfigurationError } from '../../errors/security-configuration.error';
+import {
+  applyHeaderPlan,
+  type FastifyHeaderTarget,
+  type HeaderPlan,
+  type HeaderTarget,
+  type NodeHeaderTarget,
+} from './header-plan';
+
+type Next = (error?: unknown) => void;
+
+/** The part of an Express application used here. */
+interface ExpressApplication {
+  disable(setting: string): unknown;
+  use(handler: ExpressMiddleware | ExpressErrorMiddleware): unknown;
+}
+
+type ExpressMiddleware = (request: unknown, response: NodeHeaderTarget, next: Next) => void;
+type ExpressErrorMiddleware = (
+  error: unknown,
+  request: unknown,
+  response: ExpressResponse,
+  next: Next,
+) => void;
+
+interface ExpressResponse extends NodeHeaderTarget {
+  readonly headersSent: boolean;
+}
+
+/** The part of a Fastify instance used here. */
+interface FastifyApplication {
+  addHook(name: 'onRequest', hook: FastifyOnRequestHook): unknown;
+  addHook(name: 'onSend', hook: FastifyOnSendHook): unknown;
+}
+
+type FastifyOnRequestHook = (
+  request: unknown,
+  reply: FastifyHeaderTarget,
+  done: (error?: Error) => void,
+) => void;
+
+type FastifyOnSendHook = (
+  request: unknown,
+  reply: FastifyHeaderTarget,
+  payload: unknown,
+  done: (error: Error | null, payload: unknown) => void,
+) => void;
+
+/** Adapters that already carry a plan: a second one would compete with the first. */
+const installed = new WeakSet<object>();
+
+/**
+ * Installs the default header plan on the HTTP adapter, once, at bootstrap, before the routes
+ * and the Nest middleware are registered (SecurityModule calls it from `configure()`), so that
+ * every response carries the headers: routes, errors, 404s, and errors of Nest middleware.
+ *
+ * - Express: switches `x-powered-by` off when the plan removes it (Express adds it before any
+ *   middleware runs), then `use()`s a middleware that applies the plan, and an error middleware
+ *   that applies it to errors raised by earlier middleware (body parser: malformed JSON, 413),
+ *   which skip ordinary middleware.
+ * - Fastify: an `onRequest` hook; and, because Fastify runs Nest middleware inside middie's
+ *   `onRequest` hook, which precedes any hook added at this point, a middie middleware too,
+ *   ahead of the Nest middleware; and an `onSend` hook for replies sent by hooks that run even
+ *   earlier (CORS preflight). Each request gets the plan once, from the first of them it meets.
+ *   Values go on the Node.js response (`reply.raw`), which Fastify merges into every response.
+ *
+ * Any other adapter type stops startup with a {@link SecurityConfigurationError}: silently
+ * serving responses without the headers would fail open. So does a second call on one adapter.
+ *
+ * Not covered: on Express, responses ended by middleware registered before `configure()` runs
+ * (the CORS preflight of `app.enableCors()`, `app.use()` middleware added in `main.ts`).
+ *
+ * @example
+ * configure(): void {
+ *   installSecurityHeaders(this.adapterHost.httpAdapter, this.options.headers.plan);
+ * }
+ */
+export function installSecurityHeaders(httpAdapter: AbstractHttpAdapter, plan: HeaderPlan): void {
+  if (installed.has(httpAdapter)) {
+    throw new SecurityConfigurationError(
+      'headers',
+      'are already installed on this HTTP adapter',
+      'call installSecurityHeaders() once per application (import SecurityModule once, in the root module)',
+    );
+  }
+  const type = httpAdapter.getType();
+  switch (type) {
+    case 'express':
+      installOnExpress(instanceOf<ExpressApplication>(httpAdapter, type, ['use', 'disable']), plan);
+      break;
+    case 'fastify':
+      installOnFastify(
+        httpAdapter,
+        instanceOf<FastifyApplication>(httpAdapter, type, ['addHook']),
+        plan,
+      );
+      break;
+    default:
+      throw new SecurityConfigurationError(
+        'headers',
+        `cannot be installed on the "${type}" HTTP adapter, so responses would go out without them`,
+        'use the Express (@nestjs/platform-express) or the Fastify (@nestjs/platform-fastify) adapter',
+      );
+  }
+  installed.add(httpAdapter);
+}
+
+function installOnExpress(app: ExpressApplication, plan: HeaderPlan): void {
+  if (plan.remove.some((name) => name.toLowerCase() === 'x-powered-by'))
+    app.disable('x-powered-by');
+  const rampartSecurityHeaders: ExpressMiddleware = (_request, response, next) => {
+    applyHeaderPlan(response, plan);
+    next();
+  };
+  // Four parameters: Express calls it only for errors (raised by middleware ahead of the one above).
+  const rampartSecurityHeadersOnError: ExpressErrorMiddleware = (
+    error,
+    _request,
+    response,
+    next,
+  ) => {
+    if (!response.headersSent) applyHeaderPlan(response, plan);
+    next(error);
+  };
+  app.use(rampartSecurityHeaders);
+  app.use(rampartSecurityHeadersOnError);
+}
+
+function installOnFastify(
+  httpAdapter: AbstractHttpAdapter,
+  fastify: FastifyApplication,
+  plan: HeaderPlan,
+): void {
+  // Node.js responses that already carry the plan: each request gets it once, from the first of
+  // the three places below that it reaches, and never again after a route override.
+  const covered = new WeakSet<object>();
+  const cover = (target: HeaderTarget, raw: object): void => {
+    if (covered.has(raw)) return;
+    covered.add(raw);
+    applyHeaderPlan(target, plan);
+  };
+  // 1. A middie middleware, ahead of every Nest middleware (they are registered after
+  //    configure()): Fastify runs Nest middleware in middie's onRequest hook, which precedes any
+  //    hook added now, and Nest writes a middleware's error straight to the Node.js response.
+  if (typeof Reflect.get(fastify, 'use') === 'function') {
+    const rampartSecurityHeadersMiddleware: ExpressMiddleware = (_request, response, next) => {
+      cover(response, response);
+      next();
+    };
+    httpAdapter.use(rampartSecurityHeadersMiddleware);
+  }
+  // 2. An onRequest hook, for an application without middie (`skipMiddie`).
+  const rampartSecurityHeaders: FastifyOnRequestHook = (_request, reply, done) => {
+    cover(reply, reply.raw);
+    done();
+  };
+  // 3. For replies sent by an onRequest hook that runs before middie (the CORS preflight of
+  //    app.enableCors(), the 503 of return503OnClosing): they skip 1 and 2 but not onSend.
+  const rampartSecurityHeadersFallback: FastifyOnSendHook = (_request, reply, payload, done) => {
+    cover(reply, reply.raw);
+    done(null, payload);
+  };
+  fastify.addHook('onRequest', rampartSecurityHeaders);
+  fastify.addHook('onSend', rampartSecurityHeadersFallback);
+}
+
+/** The adapter's framework instance, checked to have the methods used (fail closed if not). */
+function instanceOf<T extends object>(
+  httpAdapter: AbstractHttpAdapter,
+  type: string,
+  methods: readonly (keyof T & string)[],
+): T {
+  const instance: unknown = httpAdapter.getInstance();
+  if (hasMethods<T>(instance, methods)) return instance;
+  throw new SecurityConfigurationError(
+    'headers',
+    `cannot be installed: the "${type}" adapter's instance lacks ${methods.join('/')}()`,
+    `use the stock ${type} adapter of @nestjs/platform-${type}`,
+  );
+}
+
+function hasMethods<T extends object>(
+  value: unknown,
+  methods: readonly (keyof T & string)[],
+): value is T {
+  return (
+    (typeof value === 'function' || (typeof value === 'object' && value !== null)) &&
+    methods.every((method) => typeof Reflect.get(value, method) === 'function')
+  );
+}

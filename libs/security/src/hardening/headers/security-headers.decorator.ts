@@ -1,0 +1,87 @@
+import { Reflector } from '@nestjs/core';
+import type { HelmetOptions } from 'helmet';
+import { deepFreeze } from '../../core/option-readers';
+import { compileHeaderPlan, type HeaderPlan } from './header-plan';
+import { readSecurityHeaders } from './resolve-security-headers-options';
+import { SECURITY_HEADER_CATALOG } from './security-header-catalog';
+import type { SecurityHeadersOverrides } from './security-headers-options.interface';
+
+/**
+ * Route metadata behind {@link SecurityHeaders}: the compiled override plan. Read it with
+ * `reflector.getAllAndOverride(SecurityHeadersMetadata, [context.getHandler(), context.getClass()])`.
+ *
+ * @example
+ * const plan = reflector.getAllAndOverride(SecurityHeadersMetadata, [handler, controller]);
+ */
+export const SecurityHeadersMetadata = Reflector.createDecorator<HeaderPlan>({
+  key: 'rampart:security-headers',
+});
+
+/** Every header off: the base an override plan is compiled on, so it holds only what it names. */
+const EVERY_HEADER_OFF = Object.freeze({
+  contentSecurityPolicy: false,
+  crossOriginEmbedderPolicy: false,
+  crossOriginOpenerPolicy: false,
+  crossOriginResourcePolicy: false,
+  originAgentCluster: false,
+  referrerPolicy: false,
+  strictTransportSecurity: false,
+  xContentTypeOptions: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xFrameOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xPoweredBy: false,
+  xXssProtection: false,
+} satisfies HelmetOptions);
+
+/**
+ * Overrides security headers on one route, or on every route of a controller.
+ *
+ * Semantics: each header option named here **replaces** that header entirely; it is computed
+ * from Rampart's defaults plus what is given here, not from the module's `headers` options (a
+ * decorator is evaluated before the module is configured). A header set to `false` is removed
+ * from the route's responses (a guarded one needs `dangerouslyDisable`). Headers not named keep
+ * the module's values. A method's `@SecurityHeaders()` replaces its controller's (they are not
+ * merged). The same rules as the module options apply, and they are checked when the class is
+ * defined: an invalid override stops the application at import time, and requests only copy the
+ * precomputed headers.
+ *
+ * The override is written by {@link SecurityHeadersInterceptor}, so it applies to the responses
+ * of requests that reach the route's interceptors (its handler's result or error); a request
+ * refused earlier (401 from a guard, 404) keeps the default headers, which are the strict ones.
+ *
+ * @example
+ * @SecurityHeaders({
+ *   contentSecurityPolicy: { directives: { scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"] } },
+ *   crossOriginResourcePolicy: { policy: 'cross-origin' },
+ * })
+ * @Get('docs')
+ * docs() {}
+ */
+export function SecurityHeaders(
+  overrides: SecurityHeadersOverrides,
+): MethodDecorator & ClassDecorator {
+  return SecurityHeadersMetadata(compileSecurityHeadersOverrides(overrides));
+}
+
+/**
+ * Validates `@SecurityHeaders()` overrides and compiles them into a plan: the `set` pairs of the
+ * headers named, and a `remove` entry for every header a named option owns but does not set (a
+ * header turned off, or `Content-Security-Policy` when the route switches to report-only).
+ * Errors name the option under `@SecurityHeaders()`.
+ *
+ * @example
+ * compileSecurityHeadersOverrides({ xFrameOptions: { action: 'sameorigin' } });
+ * // { set: [['X-Frame-Options', 'SAMEORIGIN']], remove: [] }
+ */
+export function compileSecurityHeadersOverrides(overrides: unknown): HeaderPlan {
+  const rootPath = '@SecurityHeaders()';
+  const { helmetOptions, named } = readSecurityHeaders(overrides, rootPath, 'overrides');
+  const compiled = compileHeaderPlan({ ...EVERY_HEADER_OFF, ...helmetOptions }, rootPath);
+  const written = new Set(compiled.set.map(([name]) => name.toLowerCase()));
+  const remove = named
+    .flatMap((name) => SECURITY_HEADER_CATALOG[name].headers)
+    .filter((header) => !written.has(header.toLowerCase()));
+  return deepFreeze({ set: [...compiled.set], remove });
+}
