@@ -1,7 +1,66 @@
 // Public surface of @rampart/security: explicit named exports only.
+
+// Module and options
+export { SecurityModule } from './core/security.module';
+export type { SecurityModuleExtras } from './core/security.module-definition';
+export type {
+  AsymmetricJwtAlgorithm,
+  JwtAlgorithm,
+  JwtAsymmetricKeyOptions,
+  JwtKeyOptions,
+  JwtOptions,
+  JwtSymmetricKeyOptions,
+  MemoryStoreOptions,
+  RedisStoreOptions,
+  RolesOptions,
+  SecurityEnvironment,
+  SecurityModuleOptions,
+  StoreOptions,
+  SymmetricJwtAlgorithm,
+} from './core/security-module-options.interface';
+export type { ResolvedSecurityOptions } from './core/resolved-security-options.interface';
+export { resolveSecurityOptions } from './core/resolve-security-options';
+export { RESOLVED_SECURITY_OPTIONS } from './core/security.tokens';
+export type { AuthMethod, Principal } from './core/principal.interface';
+export type { SecurityRequest } from './core/security-request.interface';
+
+// Authentication
+export { Public } from './authn/public.decorator';
+export { CurrentUser } from './authn/current-user.decorator';
+export { AuthenticationGuard } from './authn/authentication.guard';
+export type { Authenticator } from './authn/authenticator.interface';
+export { CredentialsService } from './authn/credentials.service';
+export type { SecurityUser, UserProvider } from './authn/user-provider.interface';
+export { TokenService } from './authn/jwt/token.service';
+export type { IssuedAccessToken } from './authn/jwt/token.service';
+export type { PublishedJwk } from './authn/jwt/jwt-key-ring';
+
+// Authorization
+export { Roles } from './authz/roles.decorator';
+export { AuthorizationGuard } from './authz/authorization.guard';
+export { RoleHierarchy } from './authz/role-hierarchy';
+
+// Hardening
+export { SecurityHeaders } from './hardening/headers/security-headers.decorator';
+export type { SecurityHeadersOptions } from './hardening/headers/security-headers-options.interface';
+
+// Store
 export { SecurityStore } from './store/security-store.interface';
 export type { StoreCounter } from './store/security-store.interface';
+export { InjectSecurityStore } from './store/inject-security-store.decorator';
+export { MemorySecurityStore } from './store/memory-security.store';
+export { RedisSecurityStore } from './store/redis-security.store';
+
+// Errors
 export { SecurityException } from './errors/security.exception';
 export type { SecurityErrorBody } from './errors/security.exception';
 export type { SecurityErrorCode } from './errors/security-error-code';
+export { SecurityConfigurationError } from './errors/security-configuration.error';
+export { AuthenticationRequiredException } from './errors/authentication-required.exception';
+export { InvalidTokenException } from './errors/invalid-token.exception';
+export { TokenExpiredException } from './errors/token-expired.exception';
+export { InvalidCredentialsException } from './errors/invalid-credentials.exception';
+export { AccessDeniedException } from './errors/access-denied.exception';
+export { InvalidRequestException } from './errors/invalid-request.exception';
 export { StoreUnavailableException } from './errors/store-unavailable.exception';
+export { SecurityExceptionFilter } from './errors/security-exception.filter';

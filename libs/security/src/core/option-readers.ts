@@ -55,6 +55,11 @@ function distance(a: string, b: string): number {
 
 /** The closest known key to `key`, if it is close enough to be a typo. */
 export function suggest(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  if (lower.length >= 3) {
+    const prefixed = known.filter((candidate) => candidate.toLowerCase().startsWith(lower));
+    if (prefixed.length === 1) return prefixed[0];
+  }
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {

@@ -1,0 +1,50 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { routeMetadata } from '../core/route-metadata';
+import { SECURITY_AUTHENTICATORS } from '../core/security.tokens';
+import type { SecurityRequest } from '../core/security-request.interface';
+import { AuthenticationRequiredException } from '../errors/authentication-required.exception';
+import { markNoStore } from '../hardening/headers/no-store';
+import type { Authenticator } from './authenticator.interface';
+import { PublicMetadata } from './public.decorator';
+
+/**
+ * The global authentication guard, deny by default. It asks the enabled authenticators in their
+ * fixed order; the first whose credentials are present decides: valid credentials put the
+ * principal on `request.user`, invalid ones answer 401 (never falling through to another method).
+ * With no credentials, `@Public()` routes proceed anonymously and every other route answers 401.
+ *
+ * Subclass it and override the `protected` hooks to adapt it; register the subclass as `APP_GUARD`
+ * in place of this one.
+ */
+@Injectable()
+export class AuthenticationGuard implements CanActivate {
+  private readonly challenge: string | undefined;
+
+  constructor(
+    protected readonly reflector: Reflector,
+    @Inject(SECURITY_AUTHENTICATORS) protected readonly authenticators: readonly Authenticator[],
+  ) {
+    const challenges = authenticators.flatMap((authenticator) => authenticator.challenge ?? []);
+    this.challenge = challenges.length === 0 ? undefined : challenges.join(', ');
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    // Only HTTP is supported; any other transport is refused rather than waved through.
+    if (context.getType() !== 'http') return false;
+    const request = context.switchToHttp().getRequest<SecurityRequest>();
+    for (const authenticator of this.authenticators) {
+      if (!authenticator.presentsCredentials(request)) continue;
+      request.user = await authenticator.authenticate(context);
+      markNoStore(context.switchToHttp().getResponse());
+      return true;
+    }
+    if (this.isPublic(context)) return true;
+    throw new AuthenticationRequiredException(this.challenge);
+  }
+
+  /** Whether the route accepts anonymous requests. */
+  protected isPublic(context: ExecutionContext): boolean {
+    return routeMetadata(this.reflector, PublicMetadata, context) === true;
+  }
+}

@@ -1,0 +1,17 @@
+import type { ExecutionContext } from '@nestjs/common';
+import type { AuthMethod, Principal } from '../core/principal.interface';
+import type { SecurityRequest } from '../core/security-request.interface';
+
+/**
+ * One authentication method in the guard's fixed order (mTLS, bearer JWT, session). The first
+ * authenticator whose credentials are present decides the request.
+ */
+export interface Authenticator {
+  readonly method: AuthMethod;
+  /** `WWW-Authenticate` challenge for a 401 when no credentials were presented, if any. */
+  readonly challenge: string | undefined;
+  /** Whether the request carries this method's credentials (valid or not). Cheap and synchronous. */
+  presentsCredentials(request: SecurityRequest): boolean;
+  /** Verifies the credentials; resolves a principal or throws a 401 SecurityException. */
+  authenticate(context: ExecutionContext): Promise<Principal>;
+}

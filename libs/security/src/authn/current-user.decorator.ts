@@ -1,0 +1,14 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { SecurityRequest } from '../core/security-request.interface';
+
+/**
+ * Injects the authenticated {@link Principal}; `undefined` on a `@Public()` route reached
+ * anonymously.
+ *
+ * @example
+ * @Get('me')
+ * me(@CurrentUser() user: Principal) { return user; }
+ */
+export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext) => {
+  return context.switchToHttp().getRequest<SecurityRequest>().user;
+});

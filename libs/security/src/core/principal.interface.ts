@@ -1,0 +1,20 @@
+/** How a request proved who it is. */
+export type AuthMethod = 'jwt' | 'session' | 'oidc' | 'mtls';
+
+/**
+ * The authenticated caller, as `@CurrentUser()` returns it. Applications add fields by module
+ * augmentation:
+ *
+ * @example
+ * declare module '@rampart/security' {
+ *   interface Principal { tenantId?: string }
+ * }
+ */
+export interface Principal {
+  /** Stable user id (the token's `sub`). */
+  readonly id: string;
+  readonly username: string;
+  /** Roles as granted; the hierarchy is applied when checking, not here. */
+  readonly roles: readonly string[];
+  readonly authMethod: AuthMethod;
+}

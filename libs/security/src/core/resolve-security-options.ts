@@ -1,0 +1,40 @@
+import { resolveJwtOptions } from '../authn/jwt/resolve-jwt-options';
+import { RoleHierarchy } from '../authz/role-hierarchy';
+import { resolveSecurityHeadersOptions } from '../hardening/headers/resolve-security-headers-options';
+import { resolveStoreOptions } from '../store/resolve-store-options';
+import { assertKnownKeys, deepFreeze, readChoice, readObject } from './option-readers';
+import type { ResolvedSecurityOptions } from './resolved-security-options.interface';
+import type { SecurityEnvironment } from './security-module-options.interface';
+
+const TOP_LEVEL_KEYS = ['environment', 'jwt', 'roles', 'store', 'headers'] as const;
+const ENVIRONMENTS: readonly SecurityEnvironment[] = ['production', 'development', 'test'];
+
+function environmentFromNodeEnv(nodeEnv: string | undefined): SecurityEnvironment {
+  if (nodeEnv === 'production' || nodeEnv === 'test') return nodeEnv;
+  return 'development';
+}
+
+/**
+ * Turns raw SecurityModule options into frozen, fully defaulted options, or throws a
+ * {@link SecurityConfigurationError} naming the option and the fix. Pure apart from reading
+ * `NODE_ENV` when `environment` is omitted.
+ *
+ * @example
+ * const resolved = resolveSecurityOptions({ jwt: { issuer: 'https://api.example.com', audience: 'api' } });
+ */
+export function resolveSecurityOptions(raw: unknown): ResolvedSecurityOptions {
+  const options = readObject(raw ?? {}, '(SecurityModule options)');
+  assertKnownKeys(options, TOP_LEVEL_KEYS, '');
+  const environment =
+    options.environment === undefined
+      ? environmentFromNodeEnv(process.env.NODE_ENV)
+      : readChoice(options.environment, 'environment', ENVIRONMENTS);
+  const resolved: ResolvedSecurityOptions = {
+    environment,
+    jwt: options.jwt === undefined ? undefined : resolveJwtOptions(options.jwt, environment),
+    roles: RoleHierarchy.fromOptions(options.roles),
+    store: resolveStoreOptions(options.store),
+    headers: resolveSecurityHeadersOptions(options.headers),
+  };
+  return deepFreeze(resolved);
+}

@@ -1,0 +1,17 @@
+import type { ResolvedJwtOptions } from '../authn/jwt/resolved-jwt-options.interface';
+import type { RoleHierarchy } from '../authz/role-hierarchy';
+import type { ResolvedSecurityHeaders } from '../hardening/headers/resolve-security-headers-options';
+import type { ResolvedStoreOptions } from '../store/resolve-store-options';
+import type { SecurityEnvironment } from './security-module-options.interface';
+
+/**
+ * SecurityModule options after validation: frozen, every default filled in, keys parsed.
+ * Inject with `@Inject(RESOLVED_SECURITY_OPTIONS)`.
+ */
+export interface ResolvedSecurityOptions {
+  readonly environment: SecurityEnvironment;
+  readonly jwt: ResolvedJwtOptions | undefined;
+  readonly roles: RoleHierarchy;
+  readonly store: ResolvedStoreOptions;
+  readonly headers: ResolvedSecurityHeaders;
+}

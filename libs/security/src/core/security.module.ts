@@ -1,0 +1,128 @@
+import {
+  Inject,
+  Logger,
+  Module,
+  type MiddlewareConsumer,
+  type NestModule,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
+import {
+  APP_FILTER,
+  APP_GUARD,
+  APP_INTERCEPTOR,
+  DiscoveryModule,
+  HttpAdapterHost,
+} from '@nestjs/core';
+import type { Authenticator } from '../authn/authenticator.interface';
+import { AuthenticationGuard } from '../authn/authentication.guard';
+import { JwtAuthenticator } from '../authn/jwt/jwt.authenticator';
+import { JwtKeyRing } from '../authn/jwt/jwt-key-ring';
+import { JwtStrategy } from '../authn/jwt/jwt.strategy';
+import { TokenService } from '../authn/jwt/token.service';
+import { AuthorizationGuard } from '../authz/authorization.guard';
+import { RolesExplorer } from '../authz/roles.explorer';
+import { SecurityConfigurationError } from '../errors/security-configuration.error';
+import { SecurityExceptionFilter } from '../errors/security-exception.filter';
+import { installSecurityHeaders } from '../hardening/headers/install-security-headers';
+import { SecurityHeadersInterceptor } from '../hardening/headers/security-headers.interceptor';
+import { createSecurityStore } from '../store/create-security-store';
+import { SecurityStore } from '../store/security-store.interface';
+import { resolveSecurityOptions } from './resolve-security-options';
+import type { ResolvedSecurityOptions } from './resolved-security-options.interface';
+import { ConfigurableSecurityModule, SECURITY_MODULE_OPTIONS } from './security.module-definition';
+import { RESOLVED_SECURITY_OPTIONS, SECURITY_AUTHENTICATORS } from './security.tokens';
+
+const providers: Provider[] = [
+  {
+    provide: RESOLVED_SECURITY_OPTIONS,
+    useFactory: resolveSecurityOptions,
+    inject: [SECURITY_MODULE_OPTIONS],
+  },
+  {
+    provide: SecurityStore,
+    useFactory: (options: ResolvedSecurityOptions) => createSecurityStore(options.store),
+    inject: [RESOLVED_SECURITY_OPTIONS],
+  },
+  {
+    provide: JwtKeyRing,
+    useFactory: (options: ResolvedSecurityOptions, store: SecurityStore) =>
+      options.jwt === undefined ? null : JwtKeyRing.create(options.jwt, options.environment, store),
+    inject: [RESOLVED_SECURITY_OPTIONS, SecurityStore],
+  },
+  {
+    provide: JwtStrategy,
+    useFactory: (options: ResolvedSecurityOptions, keyRing: JwtKeyRing | null) =>
+      options.jwt === undefined || keyRing === null ? null : new JwtStrategy(options.jwt, keyRing),
+    inject: [RESOLVED_SECURITY_OPTIONS, JwtKeyRing],
+  },
+  {
+    // The fixed order of DESIGN.md: mTLS certificate, bearer JWT, session cookie.
+    provide: SECURITY_AUTHENTICATORS,
+    useFactory: (jwt: JwtStrategy | null): readonly Authenticator[] =>
+      Object.freeze(jwt === null ? [] : [new JwtAuthenticator(jwt)]),
+    inject: [JwtStrategy],
+  },
+  TokenService,
+  RolesExplorer,
+  { provide: APP_GUARD, useClass: AuthenticationGuard },
+  { provide: APP_GUARD, useClass: AuthorizationGuard },
+  { provide: APP_FILTER, useClass: SecurityExceptionFilter },
+  { provide: APP_INTERCEPTOR, useClass: SecurityHeadersInterceptor },
+];
+
+/**
+ * Rampart in one import: authentication on every route (deny by default), roles, security
+ * headers, and the store behind them. Configure it with `forRoot` or `forRootAsync`.
+ *
+ * @example
+ * @Module({
+ *   imports: [
+ *     SecurityModule.forRoot({
+ *       jwt: { issuer: 'https://api.example.com', audience: 'api' },
+ *       userProvider: UsersService,
+ *     }),
+ *   ],
+ * })
+ * export class AppModule {}
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers,
+  exports: [RESOLVED_SECURITY_OPTIONS, SecurityStore, TokenService],
+})
+export class SecurityModule
+  extends ConfigurableSecurityModule
+  implements NestModule, OnApplicationShutdown
+{
+  private readonly logger = new Logger('SecurityModule');
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(RESOLVED_SECURITY_OPTIONS) private readonly options: ResolvedSecurityOptions,
+    @Inject(JwtStrategy) private readonly jwtStrategy: JwtStrategy | null,
+  ) {
+    super();
+  }
+
+  /** Installs the security headers on the HTTP adapter, ahead of every route (404s included). */
+  configure(_consumer: MiddlewareConsumer): void {
+    const { httpAdapter } = this.adapterHost;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- absent outside HTTP applications
+    if (httpAdapter === undefined) {
+      throw new SecurityConfigurationError(
+        '(application)',
+        'has no HTTP adapter',
+        'use SecurityModule in an HTTP application (Express or Fastify)',
+      );
+    }
+    installSecurityHeaders(httpAdapter, this.options.headers.plan);
+    this.logger.log(
+      `Rampart active (${this.options.environment}; store: ${this.options.store.type}; jwt: ${this.options.jwt === undefined ? 'off' : 'on'})`,
+    );
+  }
+
+  onApplicationShutdown(): void {
+    this.jwtStrategy?.unregister();
+  }
+}
