@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { SecurityModule } from '@rampart/security';
+import { AdminController } from './admin.controller';
+import { AuthController } from './auth.controller';
+import { DemoUsersService } from './demo-users.service';
+import { HealthController } from './health.controller';
+import { HttpErrorFilter } from './http-error.filter';
+import { JwksController } from './jwks.controller';
+import { MeController } from './me.controller';
+import { securityOptionsFromEnv } from './security-options';
+
+@Module({
+  imports: [
+    SecurityModule.forRootAsync({
+      useFactory: () => securityOptionsFromEnv(process.env),
+      userProvider: DemoUsersService,
+    }),
+  ],
+  controllers: [HealthController, AuthController, MeController, AdminController, JwksController],
+  providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
+})
+export class AppModule {}

@@ -1,0 +1,67 @@
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import { Injectable } from '@nestjs/common';
+import type { SecurityUser, UserProvider } from '@rampart/security';
+
+const scryptAsync = promisify(scrypt) as (
+  password: string,
+  salt: Buffer,
+  length: number,
+) => Promise<Buffer>;
+const KEY_LENGTH = 32;
+
+interface DemoUser extends SecurityUser {
+  readonly salt: Buffer;
+  readonly hash: Buffer;
+}
+
+const DEMO_ACCOUNTS: readonly {
+  id: string;
+  username: string;
+  password: string;
+  roles: string[];
+}[] = [
+  { id: 'u-alice', username: 'alice', password: 'alice-password', roles: ['user'] },
+  { id: 'u-admin', username: 'admin', password: 'admin-password', roles: ['admin'] },
+];
+
+/**
+ * The reference app's user provider: two demo accounts with scrypt-hashed passwords, hashed at
+ * start-up. An unknown username is checked against a dummy hash, so it costs the same time as a
+ * wrong password.
+ */
+@Injectable()
+export class DemoUsersService implements UserProvider {
+  private readonly users = new Map<string, DemoUser>();
+  private readonly dummy = { salt: randomBytes(16), hash: randomBytes(KEY_LENGTH) };
+  private readonly ready: Promise<void>;
+
+  constructor() {
+    this.ready = Promise.all(
+      DEMO_ACCOUNTS.map(async ({ id, username, password, roles }) => {
+        const salt = randomBytes(16);
+        const hash = await scryptAsync(password, salt, KEY_LENGTH);
+        this.users.set(username, { id, username, roles, salt, hash });
+      }),
+    ).then(() => undefined);
+  }
+
+  async findById(id: string): Promise<SecurityUser | undefined> {
+    await this.ready;
+    const user = [...this.users.values()].find((candidate) => candidate.id === id);
+    return user === undefined
+      ? undefined
+      : { id: user.id, username: user.username, roles: user.roles };
+  }
+
+  async verifyCredentials(username: string, password: string): Promise<SecurityUser | undefined> {
+    await this.ready;
+    const user = this.users.get(username);
+    const { salt, hash } = user ?? this.dummy;
+    const candidate = await scryptAsync(password, salt, KEY_LENGTH);
+    const matches = timingSafeEqual(candidate, hash);
+    return matches && user !== undefined
+      ? { id: user.id, username: user.username, roles: user.roles }
+      : undefined;
+  }
+}

@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module';
+
+async function bootstrap(): Promise<void> {
+  const adapter = process.env.ADAPTER ?? 'express';
+  const port = Number(process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a port number, got "${process.env.PORT ?? ''}".`);
+  }
+  const app =
+    adapter === 'fastify'
+      ? await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter())
+      : adapter === 'express'
+        ? await NestFactory.create(AppModule)
+        : undefined;
+  if (app === undefined)
+    throw new Error(`ADAPTER must be "express" or "fastify", got "${adapter}".`);
+  app.enableShutdownHooks();
+  await app.listen(port, process.env.HOST ?? '127.0.0.1');
+  new Logger('Bootstrap').log(`Reference app listening on ${await app.getUrl()} (${adapter})`);
+}
+
+bootstrap().catch((error: unknown) => {
+  new Logger('Bootstrap').error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});
