@@ -14,7 +14,15 @@ const swc = [
 ];
 
 /** Nest 12 and a few of its dependencies ship ES modules only: let the transform through them. */
-const esmPackages = ['@nestjs', 'file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', 'load-esm'];
+const esmPackages = [
+  '@nestjs',
+  'file-type',
+  'strtok3',
+  'token-types',
+  'uint8array-extras',
+  '@tokenizer',
+  'load-esm',
+];
 
 const common = {
   transform: { '^.+\\.(t|j|mj)s$': swc },

@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { StoreOptions } from '@rampart/security';
+
+export type AdapterName = 'express' | 'fastify';
+export type StoreName = 'memory' | 'redis';
+
+export const ADAPTERS: readonly AdapterName[] = ['express', 'fastify'];
+export const STORES: readonly StoreName[] = ['memory', 'redis'];
+/** Every adapter with every store, for `describe.each`. */
+export const MATRIX: readonly (readonly [AdapterName, StoreName])[] = ADAPTERS.flatMap((adapter) =>
+  STORES.map((store) => [adapter, store] as const),
+);
+
+/** Store options for a scenario; Redis runs get a key prefix of their own (never a flush). */
+export function storeOptions(store: StoreName, prefix = `test:${randomUUID()}:`): StoreOptions {
+  if (store === 'memory') return { type: 'memory' };
+  const url = process.env.REDIS_URL;
+  if (url === undefined || url === '') {
+    throw new Error(
+      'REDIS_URL is not set: the e2e global setup starts redis-server (apt-get install -y redis-server).',
+    );
+  }
+  return { type: 'redis', url, keyPrefix: prefix };
+}
+
+/** Compiles `module`, creates the app on `adapter`, initialises it (listening on no port). */
+export async function startApp(
+  module: Type | DynamicModule,
+  adapter: AdapterName,
+): Promise<INestApplication> {
+  const ref = await Test.createTestingModule({ imports: [module] }).compile();
+  const app =
+    adapter === 'fastify'
+      ? ref.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false })
+      : ref.createNestApplication({ logger: false });
+  await app.init();
+  if (adapter === 'fastify')
+    await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
+  return app;
+}
