@@ -4,6 +4,14 @@ import { assertKnownKeys, describe, readNumber, readObject } from '../core/optio
 import { SecurityConfigurationError } from '../errors/security-configuration.error';
 import { StoreUnavailableException } from '../errors/store-unavailable.exception';
 import type { SecurityStore, StoreCounter } from './security-store.interface';
+import {
+  assertChannel,
+  assertKey,
+  assertMember,
+  assertTtlMs,
+  errorName,
+  toJson,
+} from './store-arguments';
 
 /** Options of {@link MemorySecurityStore}. */
 export interface MemorySecurityStoreOptions {
@@ -357,50 +365,6 @@ export class MemorySecurityStore implements SecurityStore, OnApplicationShutdown
   }
 }
 
-function assertKey(key: unknown): asserts key is string {
-  if (typeof key !== 'string' || key === '') throw new TypeError('key must be a non-empty string');
-}
-
-function assertChannel(channel: unknown): asserts channel is string {
-  if (typeof channel !== 'string' || channel === '') {
-    throw new TypeError('channel must be a non-empty string');
-  }
-}
-
-function assertMember(member: unknown): asserts member is string {
-  if (typeof member !== 'string') throw new TypeError('member must be a string');
-}
-
-function assertTtlMs(ttlMs: unknown): asserts ttlMs is number {
-  if (typeof ttlMs !== 'number') {
-    throw new TypeError(`ttlMs must be a number of milliseconds, got ${describe(ttlMs)}`);
-  }
-  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
-    throw new RangeError(
-      `ttlMs must be a positive whole number of milliseconds, got ${describe(ttlMs)}`,
-    );
-  }
-}
-
-/** `JSON.stringify` typed honestly: it returns `undefined` for `undefined`, functions and symbols. */
-const stringify = (value: unknown): string | undefined => JSON.stringify(value);
-
-/** JSON text of `value`; refuses what JSON cannot hold, without echoing the value. */
-function toJson(value: unknown): string {
-  let json: string | undefined;
-  try {
-    json = stringify(value);
-  } catch (error) {
-    throw new TypeError(`value cannot be stored as JSON (${errorName(error)})`, { cause: error });
-  }
-  if (json === undefined) throw new TypeError(`value cannot be stored as JSON (${typeof value})`);
-  return json;
-}
-
 function wrongKind(operation: string, holds: string): TypeError {
   return new TypeError(`${operation}: the key holds ${holds}`);
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
 }

@@ -3,16 +3,18 @@ import { caching, type Cache } from 'cache-manager';
 import { redisInsStore, type RedisStore } from 'cache-manager-redis-yet';
 import { createHash } from 'node:crypto';
 import { createClient, ErrorReply, type RedisClientType } from 'redis';
-import {
-  assertKnownKeys,
-  describe,
-  readNumber,
-  readObject,
-  readString,
-} from '../core/option-readers';
+import { assertKnownKeys, readNumber, readObject, readString } from '../core/option-readers';
 import { SecurityConfigurationError } from '../errors/security-configuration.error';
 import { StoreUnavailableException } from '../errors/store-unavailable.exception';
 import type { SecurityStore, StoreCounter } from './security-store.interface';
+import {
+  assertChannel,
+  assertKey,
+  assertMember,
+  assertTtlMs,
+  errorName,
+  toJson,
+} from './store-arguments';
 
 /** Options of {@link RedisSecurityStore.connect}. */
 export interface RedisSecurityStoreOptions {
@@ -544,12 +546,6 @@ function describeError(error: unknown): string {
   return `${typeof name === 'string' ? name : 'Error'}: ${firstLine}`;
 }
 
-function errorName(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return typeof error;
-  const { name } = error as { name?: unknown };
-  return typeof name === 'string' ? name : 'Error';
-}
-
 /** The URL with its password replaced by `***`, for messages and logs. */
 function redactUrl(url: string): string {
   const parsed = new URL(url);
@@ -593,44 +589,4 @@ function resolveOptions(options: RedisSecurityStoreOptions): ResolvedRedisOption
     connectTimeoutMs: timeout(raw.connectTimeoutMs, 'store.connectTimeoutMs', 5_000),
     commandTimeoutMs: timeout(raw.commandTimeoutMs, 'store.commandTimeoutMs', 1_000),
   };
-}
-
-function assertKey(key: unknown): asserts key is string {
-  if (typeof key !== 'string' || key === '') throw new TypeError('key must be a non-empty string');
-}
-
-function assertChannel(channel: unknown): asserts channel is string {
-  if (typeof channel !== 'string' || channel === '') {
-    throw new TypeError('channel must be a non-empty string');
-  }
-}
-
-function assertMember(member: unknown): asserts member is string {
-  if (typeof member !== 'string') throw new TypeError('member must be a string');
-}
-
-function assertTtlMs(ttlMs: unknown): asserts ttlMs is number {
-  if (typeof ttlMs !== 'number') {
-    throw new TypeError(`ttlMs must be a number of milliseconds, got ${describe(ttlMs)}`);
-  }
-  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
-    throw new RangeError(
-      `ttlMs must be a positive whole number of milliseconds, got ${describe(ttlMs)}`,
-    );
-  }
-}
-
-/** `JSON.stringify` typed honestly: it returns `undefined` for `undefined`, functions and symbols. */
-const stringify = (value: unknown): string | undefined => JSON.stringify(value);
-
-/** JSON text of `value`; refuses what JSON cannot hold, without echoing the value. */
-function toJson(value: unknown): string {
-  let json: string | undefined;
-  try {
-    json = stringify(value);
-  } catch (error) {
-    throw new TypeError(`value cannot be stored as JSON (${errorName(error)})`, { cause: error });
-  }
-  if (json === undefined) throw new TypeError(`value cannot be stored as JSON (${typeof value})`);
-  return json;
 }
