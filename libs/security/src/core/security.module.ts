@@ -19,6 +19,7 @@ import { AuthenticationGuard } from '../authn/authentication.guard';
 import { JwtAuthenticator } from '../authn/jwt/jwt.authenticator';
 import { JwtKeyRing } from '../authn/jwt/jwt-key-ring';
 import { JwtStrategy } from '../authn/jwt/jwt.strategy';
+import { rampartVerifierConfig } from '../authn/jwt/rampart-token-verifier';
 import { TokenService } from '../authn/jwt/token.service';
 import { AuthorizationGuard } from '../authz/authorization.guard';
 import { RolesExplorer } from '../authz/roles.explorer';
@@ -31,7 +32,11 @@ import { SecurityStore } from '../store/security-store.interface';
 import { resolveSecurityOptions } from './resolve-security-options';
 import type { ResolvedSecurityOptions } from './resolved-security-options.interface';
 import { ConfigurableSecurityModule, SECURITY_MODULE_OPTIONS } from './security.module-definition';
-import { RESOLVED_SECURITY_OPTIONS, SECURITY_AUTHENTICATORS } from './security.tokens';
+import {
+  JWT_STRATEGIES,
+  RESOLVED_SECURITY_OPTIONS,
+  SECURITY_AUTHENTICATORS,
+} from './security.tokens';
 
 const providers: Provider[] = [
   {
@@ -51,17 +56,23 @@ const providers: Provider[] = [
     inject: [RESOLVED_SECURITY_OPTIONS, SecurityStore],
   },
   {
-    provide: JwtStrategy,
-    useFactory: (options: ResolvedSecurityOptions, keyRing: JwtKeyRing | null) =>
-      options.jwt === undefined || keyRing === null ? null : new JwtStrategy(options.jwt, keyRing),
+    // One passport-jwt strategy per trusted issuer: Rampart's own tokens first.
+    provide: JWT_STRATEGIES,
+    useFactory: (
+      options: ResolvedSecurityOptions,
+      keyRing: JwtKeyRing | null,
+    ): readonly JwtStrategy[] =>
+      options.jwt === undefined || keyRing === null
+        ? []
+        : [new JwtStrategy(rampartVerifierConfig(options.jwt, keyRing))],
     inject: [RESOLVED_SECURITY_OPTIONS, JwtKeyRing],
   },
   {
     // The fixed order of DESIGN.md: mTLS certificate, bearer JWT, session cookie.
     provide: SECURITY_AUTHENTICATORS,
-    useFactory: (jwt: JwtStrategy | null): readonly Authenticator[] =>
-      Object.freeze(jwt === null ? [] : [new JwtAuthenticator(jwt)]),
-    inject: [JwtStrategy],
+    useFactory: (strategies: readonly JwtStrategy[]): readonly Authenticator[] =>
+      Object.freeze(strategies.length === 0 ? [] : [new JwtAuthenticator(strategies)]),
+    inject: [JWT_STRATEGIES],
   },
   TokenService,
   RolesExplorer,
@@ -100,7 +111,7 @@ export class SecurityModule
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(RESOLVED_SECURITY_OPTIONS) private readonly options: ResolvedSecurityOptions,
-    @Inject(JwtStrategy) private readonly jwtStrategy: JwtStrategy | null,
+    @Inject(JWT_STRATEGIES) private readonly jwtStrategies: readonly JwtStrategy[],
   ) {
     super();
   }
@@ -123,6 +134,6 @@ export class SecurityModule
   }
 
   onApplicationShutdown(): void {
-    this.jwtStrategy?.unregister();
+    for (const strategy of this.jwtStrategies) strategy.unregister();
   }
 }

@@ -6,3 +6,6 @@ export const USER_PROVIDER = Symbol('USER_PROVIDER');
 
 /** Injection token of the ordered list of enabled {@link Authenticator}s. */
 export const SECURITY_AUTHENTICATORS = Symbol('SECURITY_AUTHENTICATORS');
+
+/** Injection token of the passport-jwt strategies, one per trusted issuer. */
+export const JWT_STRATEGIES = Symbol('JWT_STRATEGIES');

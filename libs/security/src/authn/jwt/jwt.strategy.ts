@@ -1,13 +1,12 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { PassportStrategy } from '@nestjs/passport';
 import passport from 'passport';
-import { ExtractJwt, Strategy, type StrategyOptionsWithoutRequest } from 'passport-jwt';
+import { ExtractJwt, Strategy, type StrategyOptionsWithRequest } from 'passport-jwt';
 import type { Principal } from '../../core/principal.interface';
+import type { SecurityRequest } from '../../core/security-request.interface';
 import { InvalidTokenException } from '../../errors/invalid-token.exception';
 import { readJoseHeader } from './jose-header';
-import { ACCEPTED_ACCESS_TOKEN_TYPES } from './jwt.constants';
-import type { JwtKeyRing } from './jwt-key-ring';
-import type { ResolvedJwtOptions } from './resolved-jwt-options.interface';
+import type { JwtVerifierConfig, VerifiedClaims } from './jwt-verifier-config.interface';
 
 /** What jsonwebtoken hands over with `complete: true`, after the signature and claims checked out. */
 interface VerifiedJwt {
@@ -18,17 +17,13 @@ interface VerifiedJwt {
 /** Strategies register on a scratch instance first; the real registration uses a unique name. */
 const scratch = new passport.Passport();
 
-function isStringArray(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
-}
-
 /**
- * passport-jwt strategy for Rampart access tokens: the token is read from the `Authorization:
- * Bearer` header only (never the URL); the key is chosen by `kid` among configured keys only,
- * and the header's `alg` must be that key's algorithm; jsonwebtoken then checks signature,
- * algorithm allow-list, `iss`, `aud`, `exp` and `nbf` with the configured clock skew. `validate`
- * adds what jsonwebtoken does not: `typ` must be `at+jwt`, `exp` must be present, `iat` must not
- * be in the future, and `sub`/`roles` must be well formed.
+ * passport-jwt strategy for one trusted issuer. The token is read from the `Authorization:
+ * Bearer` header only (never the URL); the key comes from the issuer's key source by `kid` and
+ * `alg` (never from the token); jsonwebtoken then checks signature, algorithm allow-list, `iss`,
+ * `aud`, `exp` and `nbf` with the clock skew. `validate` adds what jsonwebtoken does not: `typ`
+ * must be accepted, `exp` must be present, `iat` must not be in the future, `sub` must be a
+ * non-empty string; then the issuer's `toPrincipal` decides.
  *
  * Each instance registers on passport under its own name ({@link strategyName}), so several
  * applications in one process never share keys.
@@ -36,10 +31,10 @@ function isStringArray(value: unknown): value is string[] {
 export class JwtStrategy extends PassportStrategy(Strategy) {
   /** The passport strategy name this instance is registered under. */
   readonly strategyName = `rampart-jwt:${randomUUID()}`;
-  private readonly clockSkewSeconds: number;
+  private readonly config: JwtVerifierConfig;
 
-  constructor(options: ResolvedJwtOptions, keyRing: JwtKeyRing) {
-    const strategyOptions: StrategyOptionsWithoutRequest = {
+  constructor(config: JwtVerifierConfig) {
+    const strategyOptions: StrategyOptionsWithRequest = {
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       secretOrKeyProvider: (
         _request: unknown,
@@ -47,26 +42,43 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
         done: (error: Error | null, key?: string | Buffer) => void,
       ) => {
         const header = typeof rawToken === 'string' ? readJoseHeader(rawToken) : undefined;
-        const key =
-          typeof header?.kid === 'string' ? keyRing.verificationKey(header.kid) : undefined;
-        if (key === undefined || header?.alg !== key.algorithm) {
+        const { kid, alg } = header ?? {};
+        if (
+          typeof kid !== 'string' ||
+          typeof alg !== 'string' ||
+          !config.algorithms.includes(alg)
+        ) {
           done(new Error('no configured key for this token'));
           return;
         }
-        // jsonwebtoken takes a KeyObject (parsed once, at start-up); the typings only list string | Buffer.
-        done(null, key.verificationKey as KeyObject & Buffer);
+        Promise.resolve(config.keySource.verificationKey(kid, alg)).then(
+          (key: KeyObject | undefined) => {
+            // jsonwebtoken takes a KeyObject (parsed once); the typings only list string | Buffer.
+            if (key === undefined) done(new Error('no configured key for this token'));
+            else done(null, key as KeyObject & Buffer);
+          },
+          () => {
+            done(new Error('key source failed'));
+          },
+        );
       },
-      issuer: options.issuer,
-      audience: [...options.audience] as [string, ...string[]],
-      algorithms: [...keyRing.algorithms],
+      issuer: config.issuer,
+      audience: [...config.audience] as [string, ...string[]],
+      algorithms: [...config.algorithms] as StrategyOptionsWithRequest['algorithms'],
       ignoreExpiration: false,
+      passReqToCallback: true,
       // passport-jwt marks this deprecated for iss/aud/alg only; it is the one way to pass these two.
       // eslint-disable-next-line @typescript-eslint/no-deprecated
-      jsonWebTokenOptions: { complete: true, clockTolerance: options.clockSkewSeconds },
+      jsonWebTokenOptions: { complete: true, clockTolerance: config.clockSkewSeconds },
     };
     super(strategyOptions);
-    this.clockSkewSeconds = options.clockSkewSeconds;
+    this.config = config;
     passport.use(this.strategyName, this);
+  }
+
+  /** The issuer this strategy verifies tokens of. */
+  get issuer(): string {
+    return this.config.issuer;
   }
 
   /** Overrides the mixin's registration target (see the class note). */
@@ -79,10 +91,10 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
     passport.unuse(this.strategyName);
   }
 
-  validate(token: VerifiedJwt): Principal {
+  async validate(request: SecurityRequest, token: VerifiedJwt): Promise<Principal> {
     const { header, payload } = token;
     const type = typeof header.typ === 'string' ? header.typ.toLowerCase() : undefined;
-    if (type === undefined || !ACCEPTED_ACCESS_TOKEN_TYPES.includes(type))
+    if (type === undefined || !this.config.acceptedTypes.includes(type))
       throw new InvalidTokenException();
     if (typeof payload !== 'object' || payload === null) throw new InvalidTokenException();
     const claims = payload as Readonly<Record<string, unknown>>;
@@ -90,15 +102,12 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
     if (typeof claims.exp !== 'number') throw new InvalidTokenException();
     if (
       claims.iat !== undefined &&
-      (typeof claims.iat !== 'number' || claims.iat > now + this.clockSkewSeconds)
+      (typeof claims.iat !== 'number' || claims.iat > now + this.config.clockSkewSeconds)
     ) {
       throw new InvalidTokenException();
     }
     if (typeof claims.sub !== 'string' || claims.sub === '') throw new InvalidTokenException();
-    const roles = claims.roles ?? [];
-    if (!isStringArray(roles)) throw new InvalidTokenException();
-    const username =
-      typeof claims.preferred_username === 'string' ? claims.preferred_username : claims.sub;
-    return { id: claims.sub, username, roles: Object.freeze([...roles]), authMethod: 'jwt' };
+    if (typeof claims.iss !== 'string') throw new InvalidTokenException();
+    return this.config.toPrincipal(claims as VerifiedClaims, request);
   }
 }
