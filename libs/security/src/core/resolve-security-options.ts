@@ -1,4 +1,6 @@
+import { resolveExternalIssuersOptions } from '../authn/external/resolve-external-issuers-options';
 import { resolveJwtOptions } from '../authn/jwt/resolve-jwt-options';
+import { resolveMtlsOptions } from '../authn/mtls/resolve-mtls-options';
 import { RoleHierarchy } from '../authz/role-hierarchy';
 import { resolveSecurityHeadersOptions } from '../hardening/headers/resolve-security-headers-options';
 import { resolveStoreOptions } from '../store/resolve-store-options';
@@ -6,7 +8,15 @@ import { assertKnownKeys, deepFreeze, readChoice, readObject } from './option-re
 import type { ResolvedSecurityOptions } from './resolved-security-options.interface';
 import type { SecurityEnvironment } from './security-module-options.interface';
 
-const TOP_LEVEL_KEYS = ['environment', 'jwt', 'roles', 'store', 'headers'] as const;
+const TOP_LEVEL_KEYS = [
+  'environment',
+  'jwt',
+  'externalIssuers',
+  'mtls',
+  'roles',
+  'store',
+  'headers',
+] as const;
 const ENVIRONMENTS: readonly SecurityEnvironment[] = ['production', 'development', 'test'];
 
 function environmentFromNodeEnv(nodeEnv: string | undefined): SecurityEnvironment {
@@ -32,6 +42,8 @@ export function resolveSecurityOptions(raw: unknown): ResolvedSecurityOptions {
   const resolved: ResolvedSecurityOptions = {
     environment,
     jwt: options.jwt === undefined ? undefined : resolveJwtOptions(options.jwt, environment),
+    externalIssuers: resolveExternalIssuersOptions(options.externalIssuers),
+    mtls: resolveMtlsOptions(options.mtls),
     roles: RoleHierarchy.fromOptions(options.roles),
     store: resolveStoreOptions(options.store),
     headers: resolveSecurityHeadersOptions(options.headers),

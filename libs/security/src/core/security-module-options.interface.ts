@@ -1,4 +1,6 @@
 import type { KeyObject } from 'node:crypto';
+import type { ExternalIssuerOptions } from '../authn/external/external-issuer-options.interface';
+import type { MtlsOptions } from '../authn/mtls/mtls-options.interface';
 import type { SecurityHeadersOptions } from '../hardening/headers/security-headers-options.interface';
 
 /**
@@ -106,6 +108,10 @@ export interface SecurityModuleOptions {
   readonly environment?: SecurityEnvironment;
   /** Bearer JWT authentication; off when omitted. */
   readonly jwt?: JwtOptions;
+  /** Resource-server mode: access tokens of external identity providers, verified through their JWKS. */
+  readonly externalIssuers?: readonly ExternalIssuerOptions[];
+  /** Client-certificate authentication; off when omitted. */
+  readonly mtls?: MtlsOptions;
   readonly roles?: RolesOptions;
   /** @default { type: 'memory' } */
   readonly store?: StoreOptions;

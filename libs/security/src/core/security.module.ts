@@ -19,7 +19,14 @@ import { AuthenticationGuard } from '../authn/authentication.guard';
 import { JwtAuthenticator } from '../authn/jwt/jwt.authenticator';
 import { JwtKeyRing } from '../authn/jwt/jwt-key-ring';
 import { JwtStrategy } from '../authn/jwt/jwt.strategy';
-import { rampartVerifierConfig } from '../authn/jwt/rampart-token-verifier';
+import {
+  principalFromRampartClaims,
+  rampartVerifierConfig,
+} from '../authn/jwt/rampart-token-verifier';
+import { createExternalIssuerVerifiers } from '../authn/external/external-issuer-verifiers';
+import { assertCertificateBinding } from '../authn/mtls/certificate-binding';
+import { MtlsAuthenticator } from '../authn/mtls/mtls.authenticator';
+import type { UserProvider } from '../authn/user-provider.interface';
 import { TokenService } from '../authn/jwt/token.service';
 import { AuthorizationGuard } from '../authz/authorization.guard';
 import { RolesExplorer } from '../authz/roles.explorer';
@@ -36,6 +43,7 @@ import {
   JWT_STRATEGIES,
   RESOLVED_SECURITY_OPTIONS,
   SECURITY_AUTHENTICATORS,
+  USER_PROVIDER,
 } from './security.tokens';
 
 const providers: Provider[] = [
@@ -61,18 +69,36 @@ const providers: Provider[] = [
     useFactory: (
       options: ResolvedSecurityOptions,
       keyRing: JwtKeyRing | null,
-    ): readonly JwtStrategy[] =>
-      options.jwt === undefined || keyRing === null
+    ): readonly JwtStrategy[] => [
+      ...(options.jwt === undefined || keyRing === null
         ? []
-        : [new JwtStrategy(rampartVerifierConfig(options.jwt, keyRing))],
+        : [
+            new JwtStrategy(
+              rampartVerifierConfig(options.jwt, keyRing, (claims, request) => {
+                assertCertificateBinding(claims, request, options.mtls);
+                return principalFromRampartClaims(claims);
+              }),
+            ),
+          ]),
+      ...createExternalIssuerVerifiers(options.externalIssuers).map(
+        (config) => new JwtStrategy(config),
+      ),
+    ],
     inject: [RESOLVED_SECURITY_OPTIONS, JwtKeyRing],
   },
   {
     // The fixed order of DESIGN.md: mTLS certificate, bearer JWT, session cookie.
     provide: SECURITY_AUTHENTICATORS,
-    useFactory: (strategies: readonly JwtStrategy[]): readonly Authenticator[] =>
-      Object.freeze(strategies.length === 0 ? [] : [new JwtAuthenticator(strategies)]),
-    inject: [JWT_STRATEGIES],
+    useFactory: (
+      options: ResolvedSecurityOptions,
+      strategies: readonly JwtStrategy[],
+      users: UserProvider | undefined,
+    ): readonly Authenticator[] =>
+      Object.freeze([
+        ...(options.mtls === undefined ? [] : [new MtlsAuthenticator(options.mtls, users)]),
+        ...(strategies.length === 0 ? [] : [new JwtAuthenticator(strategies)]),
+      ]),
+    inject: [RESOLVED_SECURITY_OPTIONS, JWT_STRATEGIES, { token: USER_PROVIDER, optional: true }],
   },
   TokenService,
   RolesExplorer,

@@ -1,0 +1,2 @@
+/** Client-certificate (mTLS) authentication. Fields to come. */
+export type MtlsOptions = Readonly<Record<string, unknown>>;
