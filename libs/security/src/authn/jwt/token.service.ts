@@ -8,6 +8,12 @@ import type { SecurityUser } from '../user-provider.interface';
 import { ACCESS_TOKEN_TYPE } from './jwt.constants';
 import { JwtKeyRing } from './jwt-key-ring';
 
+/** What an access token is bound to (RFC 8705). */
+export interface AccessTokenBinding {
+  /** `x5t#S256` of the client certificate (base64url SHA-256 of its DER): the token then works only with it. */
+  readonly certificateThumbprint?: string;
+}
+
 /** An issued access token. */
 export interface IssuedAccessToken {
   readonly accessToken: string;
@@ -34,7 +40,7 @@ export class TokenService {
   ) {}
 
   /** Signs an access token for `user`. */
-  issueAccessToken(user: SecurityUser): IssuedAccessToken {
+  issueAccessToken(user: SecurityUser, binding: AccessTokenBinding = {}): IssuedAccessToken {
     const { jwt: jwtOptions } = this.options;
     const key = this.keyRing?.signingKey();
     if (jwtOptions === undefined || key?.signingKey === undefined) {
@@ -46,7 +52,13 @@ export class TokenService {
     }
     const tokenId = randomUUID();
     const accessToken = jwt.sign(
-      { preferred_username: user.username, roles: [...user.roles] },
+      {
+        preferred_username: user.username,
+        roles: [...user.roles],
+        ...(binding.certificateThumbprint === undefined
+          ? {}
+          : { cnf: { 'x5t#S256': binding.certificateThumbprint } }),
+      },
       key.signingKey,
       {
         algorithm: key.algorithm,
