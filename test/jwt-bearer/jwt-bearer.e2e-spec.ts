@@ -70,6 +70,7 @@ describe.each(MATRIX)('JWT bearer authentication (%s, %s store)', (adapter, stor
       username: 'alice',
       roles: ['user'],
       authMethod: 'jwt',
+      token: { id: expect.any(String), expiresAt: expect.any(Number) },
     });
     expect(response.headers['cache-control']).toBe('no-store');
   });

@@ -21,7 +21,8 @@ export type {
 export type { ResolvedSecurityOptions } from './core/resolved-security-options.interface';
 export { resolveSecurityOptions } from './core/resolve-security-options';
 export { RESOLVED_SECURITY_OPTIONS } from './core/security.tokens';
-export type { AuthMethod, Principal } from './core/principal.interface';
+export type { AccessTokenInfo, AuthMethod, Principal } from './core/principal.interface';
+export { SecurityClock, systemClock } from './core/security-clock';
 export type { SecurityRequest } from './core/security-request.interface';
 
 // Authentication
@@ -32,7 +33,11 @@ export type { Authenticator } from './authn/authenticator.interface';
 export { CredentialsService } from './authn/credentials.service';
 export type { SecurityUser, UserProvider } from './authn/user-provider.interface';
 export { TokenService } from './authn/jwt/token.service';
-export type { IssuedAccessToken } from './authn/jwt/token.service';
+export type { AccessTokenBinding, IssuedAccessToken } from './authn/jwt/token.service';
+export { RefreshTokenService } from './authn/tokens/refresh-token.service';
+export type { TokenPair } from './authn/tokens/refresh-token.service';
+export { RevocationService } from './authn/tokens/revocation.service';
+export type { RevocableToken } from './authn/tokens/revocation.service';
 export type { PublishedJwk } from './authn/jwt/jwt-key-ring';
 
 // Authorization
@@ -60,6 +65,7 @@ export { AuthenticationRequiredException } from './errors/authentication-require
 export { InvalidTokenException } from './errors/invalid-token.exception';
 export { TokenExpiredException } from './errors/token-expired.exception';
 export { InvalidCredentialsException } from './errors/invalid-credentials.exception';
+export { InvalidRefreshTokenException } from './errors/invalid-refresh-token.exception';
 export { AccessDeniedException } from './errors/access-denied.exception';
 export { InvalidRequestException } from './errors/invalid-request.exception';
 export { StoreUnavailableException } from './errors/store-unavailable.exception';

@@ -17,4 +17,16 @@ export interface Principal {
   /** Roles as granted; the hierarchy is applied when checking, not here. */
   readonly roles: readonly string[];
   readonly authMethod: AuthMethod;
+  /** The bearer token behind this principal, when it is one of Rampart's own access tokens. */
+  readonly token?: AccessTokenInfo;
+}
+
+/** What Rampart knows of the access token a request presented. */
+export interface AccessTokenInfo {
+  /** The token's `jti`. */
+  readonly id: string;
+  /** The refresh-token family it was issued with (`fid`), if any. */
+  readonly familyId?: string;
+  /** `exp`, in seconds since the epoch. */
+  readonly expiresAt: number;
 }

@@ -56,6 +56,22 @@ export interface JwtOptions {
   readonly accessTokenTtlSeconds?: number;
   /** Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds (0 to 300). @default 30 */
   readonly clockSkewSeconds?: number;
+  /**
+   * A refresh-token family dies when unused for this long, in seconds (300 to 31536000).
+   * @default 1209600 (14 days)
+   */
+  readonly refreshTokenIdleTtlSeconds?: number;
+  /**
+   * A refresh-token family dies this long after login whatever its use, in seconds (at least the
+   * idle lifetime, at most 31536000). @default 2592000 (30 days)
+   */
+  readonly refreshTokenAbsoluteTtlSeconds?: number;
+  /**
+   * How often each instance re-reads the revocation state from the store to repair missed
+   * invalidation messages and to notice a store flush, in seconds (1 to 60). When the store has
+   * not answered for three intervals, bearer requests fail closed with 503. @default 5
+   */
+  readonly revocationSyncIntervalSeconds?: number;
 }
 
 /** Roles and what each implies. */

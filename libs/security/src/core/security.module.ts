@@ -22,7 +22,11 @@ import { JwtStrategy } from '../authn/jwt/jwt.strategy';
 import {
   principalFromRampartClaims,
   rampartVerifierConfig,
+  revocableFromRampartClaims,
 } from '../authn/jwt/rampart-token-verifier';
+import { RefreshTokenService } from '../authn/tokens/refresh-token.service';
+import { RevocationService } from '../authn/tokens/revocation.service';
+import { SecurityClock, systemClock } from './security-clock';
 import { createExternalIssuerVerifiers } from '../authn/external/external-issuer-verifiers';
 import { assertCertificateBinding } from '../authn/mtls/certificate-binding';
 import { MtlsAuthenticator } from '../authn/mtls/mtls.authenticator';
@@ -69,6 +73,7 @@ const providers: Provider[] = [
     useFactory: (
       options: ResolvedSecurityOptions,
       keyRing: JwtKeyRing | null,
+      revocations: RevocationService,
     ): readonly JwtStrategy[] => [
       ...(options.jwt === undefined || keyRing === null
         ? []
@@ -76,6 +81,7 @@ const providers: Provider[] = [
             new JwtStrategy(
               rampartVerifierConfig(options.jwt, keyRing, (claims, request) => {
                 assertCertificateBinding(claims, request, options.mtls);
+                revocations.assertNotRevoked(revocableFromRampartClaims(claims));
                 return principalFromRampartClaims(claims);
               }),
             ),
@@ -84,7 +90,7 @@ const providers: Provider[] = [
         (config) => new JwtStrategy(config),
       ),
     ],
-    inject: [RESOLVED_SECURITY_OPTIONS, JwtKeyRing],
+    inject: [RESOLVED_SECURITY_OPTIONS, JwtKeyRing, RevocationService],
   },
   {
     // The fixed order of DESIGN.md: mTLS certificate, bearer JWT, session cookie.
@@ -100,7 +106,10 @@ const providers: Provider[] = [
       ]),
     inject: [RESOLVED_SECURITY_OPTIONS, JWT_STRATEGIES, { token: USER_PROVIDER, optional: true }],
   },
+  { provide: SecurityClock, useValue: systemClock },
   TokenService,
+  RevocationService,
+  RefreshTokenService,
   RolesExplorer,
   { provide: APP_GUARD, useClass: AuthenticationGuard },
   { provide: APP_GUARD, useClass: AuthorizationGuard },
@@ -126,7 +135,14 @@ const providers: Provider[] = [
 @Module({
   imports: [DiscoveryModule],
   providers,
-  exports: [RESOLVED_SECURITY_OPTIONS, SecurityStore, TokenService],
+  exports: [
+    RESOLVED_SECURITY_OPTIONS,
+    SecurityStore,
+    SecurityClock,
+    TokenService,
+    RefreshTokenService,
+    RevocationService,
+  ],
 })
 export class SecurityModule
   extends ConfigurableSecurityModule

@@ -1,4 +1,5 @@
-import type { Principal } from '../../core/principal.interface';
+import type { AccessTokenInfo, Principal } from '../../core/principal.interface';
+import type { RevocableToken } from '../tokens/revocation.service';
 import { InvalidTokenException } from '../../errors/invalid-token.exception';
 import { ACCEPTED_ACCESS_TOKEN_TYPES } from './jwt.constants';
 import type { JwtKeyRing } from './jwt-key-ring';
@@ -21,7 +22,30 @@ export function principalFromRampartClaims(claims: VerifiedClaims): Principal {
   if (!isStringArray(roles)) throw new InvalidTokenException();
   const username =
     typeof claims.preferred_username === 'string' ? claims.preferred_username : claims.sub;
-  return { id: claims.sub, username, roles: Object.freeze([...roles]), authMethod: 'jwt' };
+  const token: AccessTokenInfo = {
+    id: typeof claims.jti === 'string' ? claims.jti : '',
+    ...(typeof claims.fid === 'string' ? { familyId: claims.fid } : {}),
+    expiresAt: claims.exp,
+  };
+  return { id: claims.sub, username, roles: Object.freeze([...roles]), authMethod: 'jwt', token };
+}
+
+/**
+ * What the revocation check needs of Rampart's token claims. `iat_ms` (set by TokenService) gives
+ * the issue time to the millisecond; without it, the end of the `iat` second is assumed.
+ */
+export function revocableFromRampartClaims(claims: VerifiedClaims): RevocableToken {
+  const iat = typeof claims.iat === 'number' ? claims.iat : 0;
+  const issuedAtMs =
+    typeof claims.iat_ms === 'number' && Math.floor(claims.iat_ms / 1000) === iat
+      ? claims.iat_ms
+      : iat * 1000 + 999;
+  return {
+    id: typeof claims.jti === 'string' ? claims.jti : undefined,
+    familyId: typeof claims.fid === 'string' ? claims.fid : undefined,
+    userId: claims.sub,
+    issuedAtMs,
+  };
 }
 
 /**

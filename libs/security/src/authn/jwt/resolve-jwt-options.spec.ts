@@ -16,6 +16,9 @@ describe('resolveJwtOptions', () => {
       activeKid: undefined,
       accessTokenTtlSeconds: 900,
       clockSkewSeconds: 30,
+      refreshTokenIdleTtlSeconds: 1_209_600,
+      refreshTokenAbsoluteTtlSeconds: 2_592_000,
+      revocationSyncIntervalSeconds: 5,
     });
   });
 

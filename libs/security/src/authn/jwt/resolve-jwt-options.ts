@@ -23,6 +23,9 @@ const JWT_KEYS = [
   'activeKid',
   'accessTokenTtlSeconds',
   'clockSkewSeconds',
+  'refreshTokenIdleTtlSeconds',
+  'refreshTokenAbsoluteTtlSeconds',
+  'revocationSyncIntervalSeconds',
 ] as const;
 const ASYMMETRIC: readonly AsymmetricJwtAlgorithm[] = ['ES256', 'ES384', 'ES512', 'RS256', 'PS256'];
 const SYMMETRIC: readonly SymmetricJwtAlgorithm[] = ['HS256', 'HS384', 'HS512'];
@@ -244,6 +247,26 @@ export function resolveJwtOptions(
     activeKid = keys.find((key) => key.signingKey !== undefined)?.kid;
   }
 
+  const YEAR_SECONDS = 31_536_000;
+  const idle =
+    jwt.refreshTokenIdleTtlSeconds === undefined
+      ? 1_209_600
+      : readNumber(jwt.refreshTokenIdleTtlSeconds, 'jwt.refreshTokenIdleTtlSeconds', {
+          min: 300,
+          max: YEAR_SECONDS,
+          integer: true,
+          unit: 'seconds',
+        });
+  const absolute =
+    jwt.refreshTokenAbsoluteTtlSeconds === undefined
+      ? Math.max(2_592_000, idle)
+      : readNumber(jwt.refreshTokenAbsoluteTtlSeconds, 'jwt.refreshTokenAbsoluteTtlSeconds', {
+          min: idle,
+          max: YEAR_SECONDS,
+          integer: true,
+          unit: 'seconds',
+        });
+
   return {
     issuer,
     audience,
@@ -264,6 +287,17 @@ export function resolveJwtOptions(
         : readNumber(jwt.clockSkewSeconds, 'jwt.clockSkewSeconds', {
             min: 0,
             max: 300,
+            integer: true,
+            unit: 'seconds',
+          }),
+    refreshTokenIdleTtlSeconds: idle,
+    refreshTokenAbsoluteTtlSeconds: absolute,
+    revocationSyncIntervalSeconds:
+      jwt.revocationSyncIntervalSeconds === undefined
+        ? 5
+        : readNumber(jwt.revocationSyncIntervalSeconds, 'jwt.revocationSyncIntervalSeconds', {
+            min: 1,
+            max: 60,
             integer: true,
             unit: 'seconds',
           }),

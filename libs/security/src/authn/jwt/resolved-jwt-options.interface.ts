@@ -19,4 +19,7 @@ export interface ResolvedJwtOptions {
   readonly activeKid: string | undefined;
   readonly accessTokenTtlSeconds: number;
   readonly clockSkewSeconds: number;
+  readonly refreshTokenIdleTtlSeconds: number;
+  readonly refreshTokenAbsoluteTtlSeconds: number;
+  readonly revocationSyncIntervalSeconds: number;
 }

@@ -12,6 +12,8 @@ import { JwtKeyRing } from './jwt-key-ring';
 export interface AccessTokenBinding {
   /** `x5t#S256` of the client certificate (base64url SHA-256 of its DER): the token then works only with it. */
   readonly certificateThumbprint?: string;
+  /** The refresh-token family the access token is issued with (`fid`): revoking it revokes the token. */
+  readonly familyId?: string;
 }
 
 /** An issued access token. */
@@ -51,10 +53,14 @@ export class TokenService {
       );
     }
     const tokenId = randomUUID();
+    const issuedAtMs = Date.now();
     const accessToken = jwt.sign(
       {
         preferred_username: user.username,
         roles: [...user.roles],
+        iat: Math.floor(issuedAtMs / 1000),
+        iat_ms: issuedAtMs,
+        ...(binding.familyId === undefined ? {} : { fid: binding.familyId }),
         ...(binding.certificateThumbprint === undefined
           ? {}
           : { cnf: { 'x5t#S256': binding.certificateThumbprint } }),

@@ -1,0 +1,273 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { SecurityClock } from '../../core/security-clock';
+import { RESOLVED_SECURITY_OPTIONS } from '../../core/security.tokens';
+import type { ResolvedSecurityOptions } from '../../core/resolved-security-options.interface';
+import { InvalidTokenException } from '../../errors/invalid-token.exception';
+import { StoreUnavailableException } from '../../errors/store-unavailable.exception';
+import { SecurityStore } from '../../store/security-store.interface';
+
+/** What a revocation check needs to know of a verified access token. */
+export interface RevocableToken {
+  /** `jti`. */
+  readonly id: string | undefined;
+  /** `fid`: the refresh-token family. */
+  readonly familyId: string | undefined;
+  /** `sub`. */
+  readonly userId: string;
+  /** When it was issued, in milliseconds since the epoch. */
+  readonly issuedAtMs: number;
+}
+
+type RevocationKind = 'jti' | 'fid' | 'user';
+
+/** One revocation, as stored (a set member) and as published. */
+interface Revocation {
+  readonly kind: RevocationKind;
+  readonly id: string;
+  /** Until when the entry matters, in ms since the epoch (after that the token is dead anyway). */
+  readonly untilMs: number;
+  /** `user` only: tokens issued before this instant (ms) are revoked. */
+  readonly notBeforeMs?: number;
+}
+
+/** Marks one generation of the store's revocation state; a new one means the old state was lost. */
+interface Epoch {
+  readonly id: string;
+  readonly notBeforeMs: number;
+}
+
+const CHANNEL = 'revocations';
+const EPOCH_KEY = 'rev:epoch';
+const EPOCH_TTL_MS = 365 * 24 * 60 * 60 * 1000;
+const SET_KEY: Readonly<Record<RevocationKind, string>> = {
+  jti: 'rev:jti',
+  fid: 'rev:fid',
+  user: 'rev:user',
+};
+const KINDS: readonly RevocationKind[] = ['jti', 'fid', 'user'];
+
+function encode(revocation: Revocation): string {
+  return JSON.stringify([
+    revocation.kind,
+    revocation.id,
+    revocation.untilMs,
+    revocation.notBeforeMs ?? 0,
+  ]);
+}
+
+function decode(text: string): Revocation | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (!Array.isArray(value) || value.length !== 4) return undefined;
+    const [kind, id, untilMs, notBeforeMs] = value as unknown[];
+    if (!KINDS.includes(kind as RevocationKind) || typeof id !== 'string') return undefined;
+    if (typeof untilMs !== 'number' || typeof notBeforeMs !== 'number') return undefined;
+    return { kind: kind as RevocationKind, id, untilMs, notBeforeMs };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Revocation of access tokens by token (`jti`), by refresh family (`fid`), and by user (every
+ * token issued before now), checked without a store round trip: each instance keeps the state
+ * in memory, applies what other instances publish on the `revocations` channel at once, and
+ * re-reads the store every `jwt.revocationSyncIntervalSeconds` to repair missed messages.
+ *
+ * Fail closed: the store holds an epoch marker; when it is gone (a flush, a restart of an
+ * in-memory store), a new epoch starts and every token issued before it is refused, so a lost
+ * revocation never brings a token back. When the store has not answered for three sync intervals,
+ * checks throw a 503 {@link StoreUnavailableException} rather than trust stale state.
+ *
+ * @example
+ * await revocations.revokeUser(user.id); // logout everywhere
+ */
+@Injectable()
+export class RevocationService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('RevocationService');
+  private byToken = new Map<string, number>();
+  private byFamily = new Map<string, number>();
+  private byUser = new Map<string, { notBeforeMs: number; untilMs: number }>();
+  private epoch: Epoch | undefined;
+  private lastSyncOkAtMs = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => Promise<void>) | undefined;
+  private readonly intervalMs: number;
+  private readonly setTtlMs: number;
+
+  constructor(
+    @Inject(SecurityStore) private readonly store: SecurityStore,
+    @Inject(SecurityClock) private readonly clock: SecurityClock,
+    @Inject(RESOLVED_SECURITY_OPTIONS) options: ResolvedSecurityOptions,
+  ) {
+    const jwt = options.jwt;
+    this.intervalMs = (jwt?.revocationSyncIntervalSeconds ?? 5) * 1000;
+    this.setTtlMs =
+      ((jwt?.refreshTokenAbsoluteTtlSeconds ?? 2_592_000) + (jwt?.accessTokenTtlSeconds ?? 900)) *
+      1000;
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.unsubscribe = await this.store.subscribe(CHANNEL, (message) => {
+      const revocation = decode(message);
+      if (revocation !== undefined) this.apply(revocation);
+    });
+    await this.sync();
+    this.timer = setInterval(() => {
+      this.sync().catch((error: unknown) => {
+        this.logger.warn(
+          `Revocation sync failed (${error instanceof Error ? error.name : typeof error}); retrying`,
+        );
+      });
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    await this.unsubscribe?.().catch(() => undefined);
+  }
+
+  /**
+   * Throws when the token is revoked (401) or when the revocation state is too stale to trust
+   * (503). Synchronous: no store round trip.
+   */
+  assertNotRevoked(token: RevocableToken): void {
+    if (Date.now() - this.lastSyncOkAtMs > 3 * this.intervalMs)
+      throw new StoreUnavailableException();
+    if (this.epoch === undefined || token.issuedAtMs < this.epoch.notBeforeMs)
+      throw new InvalidTokenException();
+    const now = this.clock.now();
+    if (token.id !== undefined && (this.byToken.get(token.id) ?? 0) > now)
+      throw new InvalidTokenException();
+    if (token.familyId !== undefined && (this.byFamily.get(token.familyId) ?? 0) > now)
+      throw new InvalidTokenException();
+    const user = this.byUser.get(token.userId);
+    if (user !== undefined && user.untilMs > now && token.issuedAtMs < user.notBeforeMs)
+      throw new InvalidTokenException();
+  }
+
+  /** Whether a refresh family is revoked (as far as this instance knows). */
+  isFamilyRevoked(familyId: string): boolean {
+    return (this.byFamily.get(familyId) ?? 0) > this.clock.now();
+  }
+
+  /** Revokes one access token until its expiry (`expiresAtMs`). */
+  revokeToken(tokenId: string, expiresAtMs: number): Promise<void> {
+    return this.revoke({ kind: 'jti', id: tokenId, untilMs: expiresAtMs });
+  }
+
+  /** Revokes a refresh-token family and every access token issued with it. */
+  revokeFamily(familyId: string): Promise<void> {
+    return this.revoke({ kind: 'fid', id: familyId, untilMs: this.clock.now() + this.setTtlMs });
+  }
+
+  /** Revokes every access token of a user issued before now. */
+  revokeUser(userId: string): Promise<void> {
+    const now = this.clock.now();
+    return this.revoke({
+      kind: 'user',
+      id: userId,
+      untilMs: now + this.setTtlMs,
+      notBeforeMs: now,
+    });
+  }
+
+  /** Writes the revocation, applies it here at once, and tells every other instance. */
+  private async revoke(revocation: Revocation): Promise<void> {
+    this.apply(revocation);
+    await this.store.addToSet(SET_KEY[revocation.kind], encode(revocation), this.setTtlMs);
+    await this.store.publish(CHANNEL, encode(revocation));
+    await this.checkEpoch();
+  }
+
+  private apply(revocation: Revocation): void {
+    switch (revocation.kind) {
+      case 'jti':
+        this.byToken.set(
+          revocation.id,
+          Math.max(revocation.untilMs, this.byToken.get(revocation.id) ?? 0),
+        );
+        return;
+      case 'fid':
+        this.byFamily.set(
+          revocation.id,
+          Math.max(revocation.untilMs, this.byFamily.get(revocation.id) ?? 0),
+        );
+        return;
+      case 'user': {
+        const previous = this.byUser.get(revocation.id);
+        const notBeforeMs = Math.max(revocation.notBeforeMs ?? 0, previous?.notBeforeMs ?? 0);
+        this.byUser.set(revocation.id, {
+          notBeforeMs,
+          untilMs: Math.max(revocation.untilMs, previous?.untilMs ?? 0),
+        });
+        return;
+      }
+    }
+  }
+
+  /** Re-reads the whole revocation state; prunes what has expired. */
+  private async sync(): Promise<void> {
+    await this.checkEpoch();
+    const now = this.clock.now();
+    const fresh = {
+      jti: new Map<string, number>(),
+      fid: new Map<string, number>(),
+      user: new Map<string, { notBeforeMs: number; untilMs: number }>(),
+    };
+    for (const kind of KINDS) {
+      for (const member of await this.store.members(SET_KEY[kind])) {
+        const revocation = decode(member);
+        if (revocation === undefined || revocation.untilMs <= now) {
+          await this.store.removeFromSet(SET_KEY[kind], member);
+          continue;
+        }
+        if (kind === 'user') {
+          const previous = fresh.user.get(revocation.id);
+          fresh.user.set(revocation.id, {
+            notBeforeMs: Math.max(revocation.notBeforeMs ?? 0, previous?.notBeforeMs ?? 0),
+            untilMs: Math.max(revocation.untilMs, previous?.untilMs ?? 0),
+          });
+        } else {
+          const map = kind === 'jti' ? fresh.jti : fresh.fid;
+          map.set(revocation.id, Math.max(revocation.untilMs, map.get(revocation.id) ?? 0));
+        }
+      }
+    }
+    // Keep what this instance applied locally meanwhile (a message may arrive during the read).
+    for (const [id, until] of this.byToken)
+      if (until > now) fresh.jti.set(id, Math.max(until, fresh.jti.get(id) ?? 0));
+    for (const [id, until] of this.byFamily)
+      if (until > now) fresh.fid.set(id, Math.max(until, fresh.fid.get(id) ?? 0));
+    for (const [id, entry] of this.byUser)
+      if (entry.untilMs > now && !fresh.user.has(id)) fresh.user.set(id, entry);
+    this.byToken = fresh.jti;
+    this.byFamily = fresh.fid;
+    this.byUser = fresh.user;
+    this.lastSyncOkAtMs = Date.now();
+  }
+
+  /** Starts a new epoch when the store lost the marker; adopts another instance's new epoch. */
+  private async checkEpoch(): Promise<void> {
+    let epoch = await this.store.get<Epoch>(EPOCH_KEY);
+    if (epoch === undefined) {
+      const candidate: Epoch = { id: randomUUID(), notBeforeMs: this.clock.now() };
+      await this.store.setIfAbsent(EPOCH_KEY, candidate, EPOCH_TTL_MS);
+      epoch = (await this.store.get<Epoch>(EPOCH_KEY)) ?? candidate;
+    }
+    if (this.epoch !== undefined && this.epoch.id !== epoch.id) {
+      this.logger.warn(
+        'The revocation state in the store was lost (flush or restart): tokens issued before now are refused',
+      );
+    }
+    this.epoch = epoch;
+  }
+}
