@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { StoreOptions } from '@rampart/security';
 
@@ -30,8 +30,9 @@ export function storeOptions(store: StoreName, prefix = `test:${randomUUID()}:`)
 export async function startApp(
   module: Type | DynamicModule,
   adapter: AdapterName,
+  configure: (builder: TestingModuleBuilder) => TestingModuleBuilder = (builder) => builder,
 ): Promise<INestApplication> {
-  const ref = await Test.createTestingModule({ imports: [module] }).compile();
+  const ref = await configure(Test.createTestingModule({ imports: [module] })).compile();
   const app =
     adapter === 'fastify'
       ? ref.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false })
@@ -40,4 +41,17 @@ export async function startApp(
   if (adapter === 'fastify')
     await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
   return app;
+}
+
+/** A clock tests move by hand (`advance`), for expiry without sleeping. */
+export class ManualClock {
+  constructor(private current = Date.now()) {}
+
+  now(): number {
+    return this.current;
+  }
+
+  advance(ms: number): void {
+    this.current += ms;
+  }
 }

@@ -113,7 +113,7 @@ export class RefreshTokenService {
       await this.revokeFamily(record.familyId, record.userId);
       throw new InvalidRefreshTokenException();
     }
-    await this.store.delete(tokenKey(hash));
+    // The consumed token's record stays until the family ends: presenting it again is reuse.
     const user = await this.users?.findById(record.userId);
     if (user === undefined) {
       await this.revokeFamily(record.familyId, record.userId);
