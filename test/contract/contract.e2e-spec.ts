@@ -466,6 +466,103 @@ describe.each(SET_UPS)(
       });
     });
 
+    describe('refresh, revoke, logout-all', () => {
+      /** Logs alice in and returns the whole token response. */
+      const pairOf = async (): Promise<Record<string, unknown>> => {
+        const reply = await call('/auth/token', { body: JSON.stringify(ALICE) });
+        expect(reply.status).toBe(200);
+        return objectBody(reply);
+      };
+      /** Polls /me with `token` (round-robin) until every instance answers 401. */
+      const refusedEverywhere = async (token: string): Promise<void> => {
+        const deadline = Date.now() + 5_000;
+        for (;;) {
+          const replies = await Promise.all(apps.map((app) => send(app, '/me', { token })));
+          if (replies.every((reply) => reply.status === 401)) return;
+          if (Date.now() > deadline) throw new Error('a revoked token is still accepted');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      };
+
+      it('POST /auth/token includes an opaque refresh_token', async () => {
+        const pair = await pairOf();
+        expect(pair.refresh_token).toEqual(expect.stringMatching(/^rt_[A-Za-z0-9_-]{43}$/));
+      });
+
+      it('POST /auth/refresh answers a new pair, not storable; the new access token works', async () => {
+        const first = await pairOf();
+        const reply = await call('/auth/refresh', {
+          body: JSON.stringify({ refresh_token: first.refresh_token }),
+        });
+        expect(reply.status).toBe(200);
+        expectNoStore(reply);
+        const second = objectBody(reply);
+        expect(Object.keys(second).sort()).toEqual([
+          'access_token',
+          'expires_in',
+          'refresh_token',
+          'token_type',
+        ]);
+        expect(second.refresh_token).not.toBe(first.refresh_token);
+        expect((await call('/me', { token: String(second.access_token) })).status).toBe(200);
+      });
+
+      it('a rotated refresh token used again -> 401 and its family revoked', async () => {
+        const first = await pairOf();
+        const rotated = await call('/auth/refresh', {
+          body: JSON.stringify({ refresh_token: first.refresh_token }),
+        });
+        const second = objectBody(rotated);
+        const reuse = await call('/auth/refresh', {
+          body: JSON.stringify({ refresh_token: first.refresh_token }),
+        });
+        expectError(reuse, 401, 'SECURITY_INVALID_REFRESH_TOKEN', [String(first.refresh_token)]);
+        const after = await call('/auth/refresh', {
+          body: JSON.stringify({ refresh_token: second.refresh_token }),
+        });
+        expect(after.status).toBe(401);
+        await refusedEverywhere(String(second.access_token));
+      });
+
+      it('POST /auth/revoke -> 204; the access token and its refresh family are refused everywhere', async () => {
+        const pair = await pairOf();
+        const reply = await call('/auth/revoke', { token: String(pair.access_token), body: '{}' });
+        expect(reply.status).toBe(204);
+        await refusedEverywhere(String(pair.access_token));
+        const refresh = await call('/auth/refresh', {
+          body: JSON.stringify({ refresh_token: pair.refresh_token }),
+        });
+        expect(refresh.status).toBe(401);
+      });
+
+      it('POST /auth/revoke anonymously -> 401', async () => {
+        expectError(
+          await call('/auth/revoke', { body: '{}' }),
+          401,
+          'SECURITY_AUTHENTICATION_REQUIRED',
+          [],
+        );
+      });
+
+      it('POST /auth/logout-all -> 204; every token of the user refused, another user unaffected', async () => {
+        const one = await pairOf();
+        const two = await pairOf();
+        const admin = await login(ADMIN);
+        expect(
+          (await call('/auth/logout-all', { token: String(one.access_token), body: '{}' })).status,
+        ).toBe(204);
+        await refusedEverywhere(String(two.access_token));
+        expect(
+          (
+            await call('/auth/refresh', {
+              body: JSON.stringify({ refresh_token: two.refresh_token }),
+            })
+          ).status,
+        ).toBe(401);
+        expect((await call('/admin', { token: admin })).status).toBe(200);
+      });
+    });
+
     if (instances === 2) {
       describe('two instances on one Redis', () => {
         const pair = (): [ReferenceApp, ReferenceApp] => {
