@@ -1,12 +1,16 @@
-import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import {
   CredentialsService,
   CurrentUser,
   InvalidRequestException,
   Public,
+  readClientCertificate,
+  RESOLVED_SECURITY_OPTIONS,
   RefreshTokenService,
   RevocationService,
   type Principal,
+  type ResolvedSecurityOptions,
+  type SecurityRequest,
   type TokenPair,
 } from '@rampart/security';
 
@@ -23,17 +27,28 @@ export class AuthController {
     private readonly credentials: CredentialsService,
     private readonly refreshTokens: RefreshTokenService,
     private readonly revocations: RevocationService,
+    @Inject(RESOLVED_SECURITY_OPTIONS) private readonly options: ResolvedSecurityOptions,
   ) {}
 
-  /** Password login for API clients: an access token and a rotating refresh token. */
+  /**
+   * Password login for API clients: an access token and a rotating refresh token. Over mTLS the
+   * tokens are bound to the client certificate (RFC 8705): they only work with it.
+   */
   @Public()
   @Post('token')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store') // RFC 6749 section 5.1
   @Header('Pragma', 'no-cache')
-  async token(@Body() body: unknown): Promise<TokenPair> {
+  async token(@Body() body: unknown, @Req() request: SecurityRequest): Promise<TokenPair> {
     const user = await this.credentials.verify(body);
-    return this.refreshTokens.issue(user);
+    const certificate =
+      this.options.mtls === undefined
+        ? undefined
+        : readClientCertificate(request, this.options.mtls);
+    return this.refreshTokens.issue(
+      user,
+      certificate === undefined ? {} : { certificateThumbprint: certificate.x5tS256 },
+    );
   }
 
   /** Rotates a refresh token; a rotated token presented again revokes its family. */

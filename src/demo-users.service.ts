@@ -1,7 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Injectable } from '@nestjs/common';
-import type { SecurityUser, UserProvider } from '@rampart/security';
+import type { ClientCertificate, SecurityUser, UserProvider } from '@rampart/security';
 
 const scryptAsync = promisify(scrypt) as (
   password: string,
@@ -28,7 +28,8 @@ const DEMO_ACCOUNTS: readonly {
 /**
  * The reference app's user provider: two demo accounts with scrypt-hashed passwords, hashed at
  * start-up. An unknown username is checked against a dummy hash, so it costs the same time as a
- * wrong password.
+ * wrong password. With mTLS on, a client certificate maps to the account named by its subject CN
+ * (`CN=alice`, `CN=admin`).
  */
 @Injectable()
 export class DemoUsersService implements UserProvider {
@@ -49,6 +50,19 @@ export class DemoUsersService implements UserProvider {
   async findById(id: string): Promise<SecurityUser | undefined> {
     await this.ready;
     const user = [...this.users.values()].find((candidate) => candidate.id === id);
+    return user === undefined
+      ? undefined
+      : { id: user.id, username: user.username, roles: user.roles };
+  }
+
+  /**
+   * The demo account whose username is the certificate's subject CN. Only certificates issued by
+   * the CA in `TLS_CA_FILE` (or forwarded by a trusted proxy) get here, so the CN is that CA's word.
+   */
+  async findByCertificate(certificate: ClientCertificate): Promise<SecurityUser | undefined> {
+    await this.ready;
+    const name = certificate.commonName;
+    const user = name === undefined ? undefined : this.users.get(name);
     return user === undefined
       ? undefined
       : { id: user.id, username: user.username, roles: user.roles };

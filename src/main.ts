@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { httpsOptionsFromEnv } from './security-options';
 
 async function bootstrap(): Promise<void> {
   const adapter = process.env.ADAPTER ?? 'express';
@@ -10,11 +11,19 @@ async function bootstrap(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PORT must be a port number, got "${process.env.PORT ?? ''}".`);
   }
+  const httpsOptions = httpsOptionsFromEnv(process.env);
   const app =
     adapter === 'fastify'
-      ? await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter())
+      ? await NestFactory.create<NestFastifyApplication>(
+          AppModule,
+          new FastifyAdapter(httpsOptions === undefined ? {} : { https: httpsOptions }),
+        )
       : adapter === 'express'
-        ? await NestFactory.create(AppModule)
+        ? await NestFactory.create(
+            AppModule,
+            // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest's options type is a class of optional fields, documented to take a literal
+            httpsOptions === undefined ? {} : { httpsOptions },
+          )
         : undefined;
   if (app === undefined)
     throw new Error(`ADAPTER must be "express" or "fastify", got "${adapter}".`);

@@ -1,9 +1,104 @@
+import { readFileSync } from 'node:fs';
 import type { SecurityModuleOptions } from '@rampart/security';
+
+/** The value of an environment variable, `undefined` when unset or empty. */
+function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * The `mtls` option from the environment: on when `TLS_CA_FILE` (client certificates on this
+ * HTTPS listener) or `MTLS_TRUSTED_PROXIES` (client certificates forwarded by TLS-terminating
+ * proxies) is set. `MTLS_TRUSTED_PROXIES` is a comma-separated list of IP addresses or CIDR
+ * ranges; `MTLS_CERT_HEADER` names the forwarded-certificate header (default `x-client-cert`).
+ */
+function mtlsOptionsFromEnv(env: NodeJS.ProcessEnv): SecurityModuleOptions['mtls'] {
+  const proxies = envValue(env, 'MTLS_TRUSTED_PROXIES');
+  const header = envValue(env, 'MTLS_CERT_HEADER');
+  if (envValue(env, 'TLS_CA_FILE') === undefined && proxies === undefined) {
+    if (header !== undefined) {
+      throw new Error(
+        'MTLS_CERT_HEADER is set but mTLS is off. Fix: set MTLS_TRUSTED_PROXIES to the addresses of your proxies, or unset MTLS_CERT_HEADER.',
+      );
+    }
+    return undefined;
+  }
+  return {
+    trustedProxies:
+      proxies === undefined
+        ? []
+        : proxies
+            .split(',')
+            .map((entry) => entry.trim())
+            .filter((entry) => entry !== ''),
+    ...(header === undefined ? {} : { forwardedCertificateHeader: header }),
+  };
+}
+
+/** What the reference app passes to the HTTPS server (Express `httpsOptions`, Fastify `https`). */
+export interface ReferenceTlsOptions {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  /** CAs of client certificates; when set, each connection is asked for one. */
+  readonly ca?: Buffer;
+  readonly requestCert?: boolean;
+  readonly rejectUnauthorized?: boolean;
+}
+
+/**
+ * HTTPS server options from the environment, or `undefined` for plain HTTP: `TLS_CERT_FILE` and
+ * `TLS_KEY_FILE` (PEM paths, both or neither) switch HTTPS on; `TLS_CA_FILE` (PEM path of the CAs
+ * that issue client certificates) also requests a client certificate on every connection. A
+ * missing or untrusted certificate does not fail the handshake (`rejectUnauthorized: false`): the
+ * request reaches the app, which answers 401 on protected routes.
+ *
+ * @example
+ * const httpsOptions = httpsOptionsFromEnv(process.env);
+ * const app = await NestFactory.create(AppModule, httpsOptions === undefined ? {} : { httpsOptions });
+ */
+export function httpsOptionsFromEnv(env: NodeJS.ProcessEnv): ReferenceTlsOptions | undefined {
+  const certFile = envValue(env, 'TLS_CERT_FILE');
+  const keyFile = envValue(env, 'TLS_KEY_FILE');
+  const caFile = envValue(env, 'TLS_CA_FILE');
+  if (certFile === undefined && keyFile === undefined) {
+    if (caFile !== undefined) {
+      throw new Error(
+        'TLS_CA_FILE needs HTTPS. Fix: set TLS_CERT_FILE and TLS_KEY_FILE to the server certificate and key, or unset TLS_CA_FILE.',
+      );
+    }
+    return undefined;
+  }
+  if (certFile === undefined || keyFile === undefined) {
+    throw new Error(
+      `${certFile === undefined ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE'} is set without ${certFile === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE'}. Fix: set both (PEM files of the server certificate and its private key), or neither.`,
+    );
+  }
+  const read = (name: string, path: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      throw new Error(
+        `${name} cannot be read (${code}). Fix: point ${name} at a readable PEM file.`,
+        { cause: error },
+      );
+    }
+  };
+  return {
+    cert: read('TLS_CERT_FILE', certFile),
+    key: read('TLS_KEY_FILE', keyFile),
+    ...(caFile === undefined
+      ? {}
+      : { ca: read('TLS_CA_FILE', caFile), requestCert: true, rejectUnauthorized: false }),
+  };
+}
 
 /**
  * The reference app's SecurityModule options, read from the environment (see README):
  * SECURITY_STORE=memory|redis, REDIS_URL, REDIS_KEY_PREFIX, NODE_ENV, JWT_ISSUER, JWT_AUDIENCE, and for production
- * JWT_PRIVATE_KEY (PEM, PKCS#8, P-256) with JWT_KID.
+ * JWT_PRIVATE_KEY (PEM, PKCS#8, P-256) with JWT_KID; mTLS with TLS_CA_FILE, MTLS_TRUSTED_PROXIES
+ * and MTLS_CERT_HEADER.
  */
 export function securityOptionsFromEnv(env: NodeJS.ProcessEnv): SecurityModuleOptions {
   const store = env.SECURITY_STORE ?? 'memory';
@@ -16,6 +111,7 @@ export function securityOptionsFromEnv(env: NodeJS.ProcessEnv): SecurityModuleOp
     throw new Error('SECURITY_STORE=redis needs REDIS_URL. Fix: set REDIS_URL=redis://host:port.');
   }
   const privateKey = env.JWT_PRIVATE_KEY;
+  const mtls = mtlsOptionsFromEnv(env);
   return {
     jwt: {
       issuer: env.JWT_ISSUER ?? 'http://localhost:3000',
@@ -24,6 +120,7 @@ export function securityOptionsFromEnv(env: NodeJS.ProcessEnv): SecurityModuleOp
         ? {}
         : { keys: [{ kid: env.JWT_KID ?? 'main', algorithm: 'ES256' as const, privateKey }] }),
     },
+    ...(mtls === undefined ? {} : { mtls }),
     roles: { hierarchy: { admin: ['user'], user: [] } },
     store:
       store === 'redis'

@@ -67,7 +67,7 @@ const NOT_INHERITED = new Set([
   'FORCE_COLOR',
   'NODE_OPTIONS',
 ]);
-const NOT_INHERITED_PREFIXES = ['JWT_', 'OIDC_'];
+const NOT_INHERITED_PREFIXES = ['JWT_', 'OIDC_', 'TLS_', 'MTLS_'];
 
 /** Children started by this module and not yet exited: stopped at the latest on teardown. */
 const running = new Set<ChildProcess>();

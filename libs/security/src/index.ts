@@ -39,6 +39,16 @@ export type { TokenPair } from './authn/tokens/refresh-token.service';
 export { RevocationService } from './authn/tokens/revocation.service';
 export type { RevocableToken } from './authn/tokens/revocation.service';
 export type { PublishedJwk } from './authn/jwt/jwt-key-ring';
+export type { MtlsOptions } from './authn/mtls/mtls-options.interface';
+export { TrustedProxies } from './authn/mtls/resolve-mtls-options';
+export type { ResolvedMtlsOptions } from './authn/mtls/resolve-mtls-options';
+export { inspectClientCertificate, readClientCertificate } from './authn/mtls/client-certificate';
+export type {
+  ClientCertificate,
+  ClientCertificateInspection,
+  ClientCertificateRejection,
+} from './authn/mtls/client-certificate';
+export { certificateThumbprint } from './authn/mtls/certificate-thumbprint';
 
 // Authorization
 export { Roles } from './authz/roles.decorator';
@@ -66,6 +76,7 @@ export { InvalidTokenException } from './errors/invalid-token.exception';
 export { TokenExpiredException } from './errors/token-expired.exception';
 export { InvalidCredentialsException } from './errors/invalid-credentials.exception';
 export { InvalidRefreshTokenException } from './errors/invalid-refresh-token.exception';
+export { InvalidCertificateException } from './errors/invalid-certificate.exception';
 export { AccessDeniedException } from './errors/access-denied.exception';
 export { InvalidRequestException } from './errors/invalid-request.exception';
 export { StoreUnavailableException } from './errors/store-unavailable.exception';

@@ -1,3 +1,5 @@
+import type { ClientCertificate } from './mtls/client-certificate';
+
 /** What Rampart needs to know about an application's user. */
 export interface SecurityUser {
   readonly id: string;
@@ -34,4 +36,19 @@ export interface UserProvider {
     claims: Readonly<Record<string, unknown>>,
     issuer: string,
   ): Promise<SecurityUser | undefined>;
+  /**
+   * The user a verified client certificate identifies, or `undefined` for none (401). Required
+   * when `mtls` is configured: start-up fails without it. The certificate was verified by the TLS
+   * server against its client CA (or by a trusted proxy), so map on something that CA vouches
+   * for: the subject, a subject alternative name, or the `x5tS256` thumbprint of a registered
+   * certificate; never accept a certificate merely because it parses.
+   *
+   * @example
+   * async findByCertificate(certificate: ClientCertificate) {
+   *   return certificate.commonName === undefined
+   *     ? undefined
+   *     : this.repo.findByName(certificate.commonName);
+   * }
+   */
+  findByCertificate?(certificate: ClientCertificate): Promise<SecurityUser | undefined>;
 }

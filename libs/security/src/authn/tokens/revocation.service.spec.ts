@@ -26,7 +26,7 @@ function failingStore(inner: SecurityStore): { store: SecurityStore; fail: (on: 
     (...args: A): Promise<R> =>
       failing ? Promise.reject(new StoreUnavailableException()) : fn(...args);
   const store: SecurityStore = {
-    get: (key) => guard(() => inner.get(key))(),
+    get: <T>(key: string) => guard(() => inner.get<T>(key))(),
     set: guard(inner.set.bind(inner)),
     setIfAbsent: guard(inner.setIfAbsent.bind(inner)),
     delete: guard(inner.delete.bind(inner)),
