@@ -39,6 +39,10 @@ export type { TokenPair } from './authn/tokens/refresh-token.service';
 export { RevocationService } from './authn/tokens/revocation.service';
 export type { RevocableToken } from './authn/tokens/revocation.service';
 export type { PublishedJwk } from './authn/jwt/jwt-key-ring';
+export type {
+  ExternalIssuerAlgorithm,
+  ExternalIssuerOptions,
+} from './authn/external/external-issuer-options.interface';
 export type { MtlsOptions } from './authn/mtls/mtls-options.interface';
 export { TrustedProxies } from './authn/mtls/resolve-mtls-options';
 export type { ResolvedMtlsOptions } from './authn/mtls/resolve-mtls-options';

@@ -33,4 +33,16 @@ describe('resolveSecurityOptions', () => {
       /did you mean 'production'\?/,
     );
   });
+
+  it('refuses an external issuer that repeats jwt.issuer', () => {
+    expect(() =>
+      resolveSecurityOptions({
+        environment: 'test',
+        jwt: { issuer: 'https://same.test', audience: 'api' },
+        externalIssuers: [
+          { issuer: 'https://same.test', jwksUri: 'http://127.0.0.1:1/jwks', audience: 'api' },
+        ],
+      }),
+    ).toThrow(/"externalIssuers\[0\]\.issuer" repeats jwt\.issuer/);
+  });
 });

@@ -4,6 +4,7 @@ import { resolveMtlsOptions } from '../authn/mtls/resolve-mtls-options';
 import { RoleHierarchy } from '../authz/role-hierarchy';
 import { resolveSecurityHeadersOptions } from '../hardening/headers/resolve-security-headers-options';
 import { resolveStoreOptions } from '../store/resolve-store-options';
+import { SecurityConfigurationError } from '../errors/security-configuration.error';
 import { assertKnownKeys, deepFreeze, readChoice, readObject } from './option-readers';
 import type { ResolvedSecurityOptions } from './resolved-security-options.interface';
 import type { SecurityEnvironment } from './security-module-options.interface';
@@ -42,11 +43,20 @@ export function resolveSecurityOptions(raw: unknown): ResolvedSecurityOptions {
   const resolved: ResolvedSecurityOptions = {
     environment,
     jwt: options.jwt === undefined ? undefined : resolveJwtOptions(options.jwt, environment),
-    externalIssuers: resolveExternalIssuersOptions(options.externalIssuers),
+    externalIssuers: resolveExternalIssuersOptions(options.externalIssuers, environment),
     mtls: resolveMtlsOptions(options.mtls),
     roles: RoleHierarchy.fromOptions(options.roles),
     store: resolveStoreOptions(options.store),
     headers: resolveSecurityHeadersOptions(options.headers),
   };
+  const own = resolved.jwt?.issuer;
+  const clash = resolved.externalIssuers.findIndex((external) => external.issuer === own);
+  if (clash !== -1) {
+    throw new SecurityConfigurationError(
+      `externalIssuers[${clash}].issuer`,
+      "repeats jwt.issuer: tokens of that issuer would be verified against the external JWKS, not Rampart's keys",
+      "give Rampart's own tokens an issuer of their own, distinct from every external issuer",
+    );
+  }
   return deepFreeze(resolved);
 }

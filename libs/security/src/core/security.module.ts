@@ -74,6 +74,7 @@ const providers: Provider[] = [
       options: ResolvedSecurityOptions,
       keyRing: JwtKeyRing | null,
       revocations: RevocationService,
+      clock: SecurityClock,
     ): readonly JwtStrategy[] => [
       ...(options.jwt === undefined || keyRing === null
         ? []
@@ -86,11 +87,11 @@ const providers: Provider[] = [
               }),
             ),
           ]),
-      ...createExternalIssuerVerifiers(options.externalIssuers).map(
+      ...createExternalIssuerVerifiers(options.externalIssuers, { now: () => clock.now() }).map(
         (config) => new JwtStrategy(config),
       ),
     ],
-    inject: [RESOLVED_SECURITY_OPTIONS, JwtKeyRing, RevocationService],
+    inject: [RESOLVED_SECURITY_OPTIONS, JwtKeyRing, RevocationService, SecurityClock],
   },
   {
     // The fixed order of DESIGN.md: mTLS certificate, bearer JWT, session cookie.
