@@ -1,4 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import type { SecurityModuleOptions } from '@rampart/security';
+import { startApp, storeOptions, type AdapterName, type StoreName } from '../support/apps';
+import { TokenLifecycleModule } from './app.module';
 import request from 'supertest';
 
 export interface Pair {
@@ -28,4 +32,43 @@ export function client(app: INestApplication) {
     logoutAll: (accessToken: string) =>
       request(server).post('/auth/logout-all').set('Authorization', `Bearer ${accessToken}`),
   };
+}
+
+/** Issuer and audience of the scenario's tokens. */
+export const JWT = { issuer: 'https://issuer.test', audience: 'api.test' };
+
+/**
+ * Starts the scenario app for one adapter and store before the tests of the enclosing
+ * `describe`, and closes it after them. The returned function gives the running app.
+ */
+export function useTokenApp(
+  adapter: AdapterName,
+  store: StoreName,
+  options: Omit<SecurityModuleOptions, 'store'> = { environment: 'test', jwt: JWT },
+): () => INestApplication {
+  let app: INestApplication | undefined;
+  beforeAll(async () => {
+    app = await startApp(
+      TokenLifecycleModule.with({ ...options, store: storeOptions(store) }),
+      adapter,
+    );
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  return () => {
+    if (app === undefined) throw new Error('the scenario app is not running');
+    return app;
+  };
+}
+
+/** Polls `check` until it holds (no fixed sleeps); resolves with the elapsed milliseconds. */
+export async function until(check: () => Promise<boolean>, deadlineMs = 10_000): Promise<number> {
+  const start = performance.now();
+  while (!(await check())) {
+    if (performance.now() - start > deadlineMs)
+      throw new Error(`not reached within ${deadlineMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return performance.now() - start;
 }

@@ -1,22 +1,11 @@
-import type { INestApplication } from '@nestjs/common';
-import { MATRIX, startApp, storeOptions } from '../support/apps';
-import { TokenLifecycleModule } from './app.module';
-import { client } from './client';
-
-const jwt = { issuer: 'https://issuer.test', audience: 'api.test' };
+import { MATRIX } from '../support/apps';
+import { client, useTokenApp } from './client';
 
 describe.each(MATRIX)('parallel refreshes (%s, %s store)', (adapter, store) => {
-  let app: INestApplication;
-  beforeAll(async () => {
-    app = await startApp(
-      TokenLifecycleModule.with({ environment: 'test', jwt, store: storeOptions(store) }),
-      adapter,
-    );
-  });
-  afterAll(() => app.close());
+  const app = useTokenApp(adapter, store);
 
   it('with one token yield exactly one success', async () => {
-    const api = client(app);
+    const api = client(app());
     const { refresh_token } = await api.login();
     const responses = await Promise.all(
       Array.from({ length: 12 }, () => api.refresh(refresh_token)),

@@ -1,22 +1,11 @@
-import type { INestApplication } from '@nestjs/common';
-import { MATRIX, startApp, storeOptions } from '../support/apps';
-import { TokenLifecycleModule } from './app.module';
-import { client, type Pair } from './client';
-
-const jwt = { issuer: 'https://issuer.test', audience: 'api.test' };
+import { MATRIX } from '../support/apps';
+import { type Pair, client, useTokenApp } from './client';
 
 describe.each(MATRIX)('refresh-token reuse (%s, %s store)', (adapter, store) => {
-  let app: INestApplication;
-  beforeAll(async () => {
-    app = await startApp(
-      TokenLifecycleModule.with({ environment: 'test', jwt, store: storeOptions(store) }),
-      adapter,
-    );
-  });
-  afterAll(() => app.close());
+  const app = useTokenApp(adapter, store);
 
   it('a rotated token used again is refused and revokes the whole family, access tokens included', async () => {
-    const api = client(app);
+    const api = client(app());
     const first = await api.login();
     const second = (await api.refresh(first.refresh_token).expect(200)).body as Pair;
     await api.me(second.access_token).expect(200);
@@ -34,7 +23,7 @@ describe.each(MATRIX)('refresh-token reuse (%s, %s store)', (adapter, store) => 
   });
 
   it('leaves other families of the same user alone', async () => {
-    const api = client(app);
+    const api = client(app());
     const stolen = await api.login();
     const other = await api.login();
     await api.refresh(stolen.refresh_token).expect(200);

@@ -1,30 +1,19 @@
-import type { INestApplication } from '@nestjs/common';
-import { MATRIX, startApp, storeOptions } from '../support/apps';
-import { TokenLifecycleModule } from './app.module';
-import { client } from './client';
-
-const jwt = { issuer: 'https://issuer.test', audience: 'api.test' };
+import { MATRIX } from '../support/apps';
+import { client, useTokenApp } from './client';
 
 describe.each(MATRIX)('refresh-token rotation (%s, %s store)', (adapter, store) => {
-  let app: INestApplication;
-  beforeAll(async () => {
-    app = await startApp(
-      TokenLifecycleModule.with({ environment: 'test', jwt, store: storeOptions(store) }),
-      adapter,
-    );
-  });
-  afterAll(() => app.close());
+  const app = useTokenApp(adapter, store);
 
   it('issues an opaque refresh token with the access token', async () => {
-    const pair = await client(app).login();
+    const pair = await client(app()).login();
     expect(pair.token_type).toBe('Bearer');
     expect(pair.refresh_token).toMatch(/^rt_[A-Za-z0-9_-]{43}$/);
     expect(pair.refresh_token).not.toContain('.');
-    await client(app).me(pair.access_token).expect(200, { id: 'u-alice', username: 'alice' });
+    await client(app()).me(pair.access_token).expect(200, { id: 'u-alice', username: 'alice' });
   });
 
   it('rotates on every refresh: a new pair each time, both working', async () => {
-    const api = client(app);
+    const api = client(app());
     const first = await api.login();
     const second = (await api.refresh(first.refresh_token).expect(200)).body as typeof first;
     const third = (await api.refresh(second.refresh_token).expect(200)).body as typeof first;
@@ -34,8 +23,8 @@ describe.each(MATRIX)('refresh-token rotation (%s, %s store)', (adapter, store) 
   });
 
   it('answers the token response with Cache-Control: no-store', async () => {
-    const pair = await client(app).login();
-    const response = await client(app).refresh(pair.refresh_token).expect(200);
+    const pair = await client(app()).login();
+    const response = await client(app()).refresh(pair.refresh_token).expect(200);
     expect(response.headers['cache-control']).toBe('no-store');
   });
 
@@ -45,7 +34,7 @@ describe.each(MATRIX)('refresh-token rotation (%s, %s store)', (adapter, store) 
     ['a token of the wrong shape', 'rt_short'],
     ['a well-formed unknown token', `rt_${'A'.repeat(43)}`],
   ])('refuses %s with 401 SECURITY_INVALID_REFRESH_TOKEN', async (_name, token) => {
-    const response = await client(app).refresh(token);
+    const response = await client(app()).refresh(token);
     expect(response.status).toBe(401);
     expect(response.body).toEqual({
       statusCode: 401,

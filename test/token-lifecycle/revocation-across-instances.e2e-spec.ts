@@ -1,9 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { performance } from 'node:perf_hooks';
 import { ADAPTERS, startApp, storeOptions } from '../support/apps';
 import { es256KeyPair } from '../support/jwt-forge';
 import { TokenLifecycleModule } from './app.module';
-import { client } from './client';
+import { client, until } from './client';
 
 const keys = es256KeyPair();
 const jwt = {
@@ -11,17 +10,6 @@ const jwt = {
   audience: 'api.test',
   keys: [{ kid: 'k1', privateKey: keys.privatePem }],
 };
-
-/** Polls until `check` is true; resolves with the elapsed milliseconds (no fixed sleeps). */
-async function until(check: () => Promise<boolean>, deadlineMs = 10_000): Promise<number> {
-  const start = performance.now();
-  while (!(await check())) {
-    if (performance.now() - start > deadlineMs)
-      throw new Error(`not reached within ${deadlineMs} ms`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return performance.now() - start;
-}
 
 describe.each(ADAPTERS)('revocation across two instances sharing Redis (%s)', (adapter) => {
   let a: INestApplication;

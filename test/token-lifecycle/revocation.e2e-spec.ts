@@ -1,22 +1,11 @@
-import type { INestApplication } from '@nestjs/common';
-import { MATRIX, startApp, storeOptions } from '../support/apps';
-import { TokenLifecycleModule } from './app.module';
-import { ADMIN_LIKE, client, type Pair } from './client';
-
-const jwt = { issuer: 'https://issuer.test', audience: 'api.test' };
+import { MATRIX } from '../support/apps';
+import { ADMIN_LIKE, type Pair, client, useTokenApp } from './client';
 
 describe.each(MATRIX)('revocation (%s, %s store)', (adapter, store) => {
-  let app: INestApplication;
-  beforeAll(async () => {
-    app = await startApp(
-      TokenLifecycleModule.with({ environment: 'test', jwt, store: storeOptions(store) }),
-      adapter,
-    );
-  });
-  afterAll(() => app.close());
+  const app = useTokenApp(adapter, store);
 
   it('by token: /auth/revoke kills the presented access token and its refresh family at once', async () => {
-    const api = client(app);
+    const api = client(app());
     const pair = await api.login();
     const sibling = (await api.refresh(pair.refresh_token).expect(200)).body as Pair;
     await api.revoke(sibling.access_token).expect(204);
@@ -28,7 +17,7 @@ describe.each(MATRIX)('revocation (%s, %s store)', (adapter, store) => {
   });
 
   it('by token: another login of the same user keeps working', async () => {
-    const api = client(app);
+    const api = client(app());
     const revoked = await api.login();
     const other = await api.login();
     await api.revoke(revoked.access_token).expect(204);
@@ -36,7 +25,7 @@ describe.each(MATRIX)('revocation (%s, %s store)', (adapter, store) => {
   });
 
   it('by user: /auth/logout-all kills every token and family of the user, not of others', async () => {
-    const api = client(app);
+    const api = client(app());
     const a = await api.login();
     const b = await api.login();
     const admin = await api.login(ADMIN_LIKE);
@@ -49,7 +38,7 @@ describe.each(MATRIX)('revocation (%s, %s store)', (adapter, store) => {
   });
 
   it('by user: a login after logout-all works', async () => {
-    const api = client(app);
+    const api = client(app());
     const before = await api.login();
     await api.logoutAll(before.access_token).expect(204);
     const after = await api.login();
@@ -58,7 +47,7 @@ describe.each(MATRIX)('revocation (%s, %s store)', (adapter, store) => {
   });
 
   it('revoke needs a bearer token: anonymous 401', async () => {
-    const response = await client(app).revoke('');
+    const response = await client(app()).revoke('');
     expect(response.status).toBe(401);
   });
 });

@@ -3,7 +3,7 @@ import { createClient } from 'redis';
 import { ADAPTERS, startApp, storeOptions } from '../support/apps';
 import { es256KeyPair } from '../support/jwt-forge';
 import { TokenLifecycleModule } from './app.module';
-import { client } from './client';
+import { client, until } from './client';
 
 const keys = es256KeyPair();
 const jwt = {
@@ -22,14 +22,6 @@ async function flushPrefix(prefix: string): Promise<number> {
     deleted += await redis.del(key);
   await redis.quit();
   return deleted;
-}
-
-async function until(check: () => Promise<boolean>, deadlineMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > deadlineMs) throw new Error(`not reached within ${deadlineMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe.each(ADAPTERS)('a lost store never brings a revoked token back (%s)', (adapter) => {
