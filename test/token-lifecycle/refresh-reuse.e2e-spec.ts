@@ -1,3 +1,4 @@
+import { SecurityEvents, type TimedSecurityEvent } from '@rampart/security';
 import { MATRIX } from '../support/apps';
 import { type Pair, client, useTokenApp } from './client';
 
@@ -20,6 +21,34 @@ describe.each(MATRIX)('refresh-token reuse (%s, %s store)', (adapter, store) => 
     expect(me.status).toBe(401);
     expect(me.body.code).toBe('SECURITY_INVALID_TOKEN');
     await api.me(first.access_token).expect(401);
+  });
+
+  it('emits a refresh_token.reused security event, with ids only', async () => {
+    const events: TimedSecurityEvent[] = [];
+    const unsubscribe = app()
+      .get(SecurityEvents)
+      .subscribe((event) => events.push(event));
+    try {
+      const api = client(app());
+      const first = await api.login();
+      await api.refresh(first.refresh_token).expect(200);
+      await api.refresh(first.refresh_token).expect(401);
+      const reused = events.filter((event) => event.type === 'refresh_token.reused');
+      expect(reused).toEqual([
+        {
+          type: 'refresh_token.reused',
+          userId: 'u-alice',
+          familyId: expect.any(String),
+          at: expect.any(Number),
+        },
+      ]);
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'refresh_family.revoked', userId: 'u-alice' }),
+      );
+      expect(JSON.stringify(events)).not.toContain(first.refresh_token);
+    } finally {
+      unsubscribe();
+    }
   });
 
   it('leaves other families of the same user alone', async () => {

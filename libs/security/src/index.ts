@@ -23,6 +23,9 @@ export { resolveSecurityOptions } from './core/resolve-security-options';
 export { RESOLVED_SECURITY_OPTIONS } from './core/security.tokens';
 export type { AccessTokenInfo, AuthMethod, Principal } from './core/principal.interface';
 export { SecurityClock, systemClock } from './core/security-clock';
+export { SecurityEvents } from './audit/security-events';
+export type { SecurityEventListener } from './audit/security-events';
+export type { SecurityEvent, TimedSecurityEvent } from './audit/security-event';
 export type { SecurityRequest } from './core/security-request.interface';
 
 // Authentication

@@ -26,6 +26,7 @@ import {
 } from '../authn/jwt/rampart-token-verifier';
 import { RefreshTokenService } from '../authn/tokens/refresh-token.service';
 import { RevocationService } from '../authn/tokens/revocation.service';
+import { SecurityEvents } from '../audit/security-events';
 import { SecurityClock, systemClock } from './security-clock';
 import { createExternalIssuerVerifiers } from '../authn/external/external-issuer-verifiers';
 import { assertCertificateBinding } from '../authn/mtls/certificate-binding';
@@ -108,6 +109,7 @@ const providers: Provider[] = [
     inject: [RESOLVED_SECURITY_OPTIONS, JWT_STRATEGIES, { token: USER_PROVIDER, optional: true }],
   },
   { provide: SecurityClock, useValue: systemClock },
+  SecurityEvents,
   TokenService,
   RevocationService,
   RefreshTokenService,
@@ -140,6 +142,7 @@ const providers: Provider[] = [
     RESOLVED_SECURITY_OPTIONS,
     SecurityStore,
     SecurityClock,
+    SecurityEvents,
     TokenService,
     RefreshTokenService,
     RevocationService,

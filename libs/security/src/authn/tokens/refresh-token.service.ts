@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { SecurityClock } from '../../core/security-clock';
 import { RESOLVED_SECURITY_OPTIONS, USER_PROVIDER } from '../../core/security.tokens';
 import type { ResolvedSecurityOptions } from '../../core/resolved-security-options.interface';
@@ -8,6 +8,7 @@ import { SecurityConfigurationError } from '../../errors/security-configuration.
 import { SecurityStore } from '../../store/security-store.interface';
 import { TokenService, type AccessTokenBinding } from '../jwt/token.service';
 import type { SecurityUser, UserProvider } from '../user-provider.interface';
+import { SecurityEvents } from '../../audit/security-events';
 import { RevocationService } from './revocation.service';
 
 /** An access token and the refresh token that renews it, in OAuth 2.0 token-response terms. */
@@ -58,14 +59,13 @@ const hashOf = (token: string) => createHash('sha256').update(token).digest('bas
  */
 @Injectable()
 export class RefreshTokenService {
-  private readonly logger = new Logger('RefreshTokenService');
-
   constructor(
     @Inject(RESOLVED_SECURITY_OPTIONS) private readonly options: ResolvedSecurityOptions,
     @Inject(SecurityStore) private readonly store: SecurityStore,
     @Inject(SecurityClock) private readonly clock: SecurityClock,
     private readonly tokens: TokenService,
     private readonly revocations: RevocationService,
+    private readonly events: SecurityEvents,
     @Optional() @Inject(USER_PROVIDER) private readonly users: UserProvider | null,
   ) {}
 
@@ -109,7 +109,11 @@ export class RefreshTokenService {
     }
     const remainingMs = family.absoluteExpiresAtMs - now;
     if (!(await this.store.setIfAbsent(usedKey(hash), 1, remainingMs))) {
-      this.logger.warn(`Refresh token reuse detected: family of user ${record.userId} revoked`);
+      this.events.emit({
+        type: 'refresh_token.reused',
+        userId: record.userId,
+        familyId: record.familyId,
+      });
       await this.revokeFamily(record.familyId, record.userId);
       throw new InvalidRefreshTokenException();
     }
@@ -135,12 +139,18 @@ export class RefreshTokenService {
   async revokeFamily(familyId: string, userId?: string): Promise<void> {
     await this.revocations.revokeFamily(familyId);
     await this.store.delete(familyKey(familyId));
+    this.events.emit({
+      type: 'refresh_family.revoked',
+      familyId,
+      ...(userId === undefined ? {} : { userId }),
+    });
     if (userId !== undefined) await this.store.removeFromSet(userFamiliesKey(userId), familyId);
   }
 
   /** Revokes every family and every access token of a user (logout everywhere, password change). */
   async revokeUser(userId: string): Promise<void> {
     await this.revocations.revokeUser(userId);
+    this.events.emit({ type: 'user.revoked', userId });
     for (const familyId of await this.store.members(userFamiliesKey(userId))) {
       await this.revokeFamily(familyId, userId);
     }

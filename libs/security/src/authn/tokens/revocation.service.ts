@@ -3,9 +3,11 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
+import { SecurityEvents } from '../../audit/security-events';
 import { SecurityClock } from '../../core/security-clock';
 import { RESOLVED_SECURITY_OPTIONS } from '../../core/security.tokens';
 import type { ResolvedSecurityOptions } from '../../core/resolved-security-options.interface';
@@ -106,6 +108,7 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
     @Inject(SecurityStore) private readonly store: SecurityStore,
     @Inject(SecurityClock) private readonly clock: SecurityClock,
     @Inject(RESOLVED_SECURITY_OPTIONS) options: ResolvedSecurityOptions,
+    @Optional() private readonly events?: SecurityEvents,
   ) {
     const jwt = options.jwt;
     this.intervalMs = (jwt?.revocationSyncIntervalSeconds ?? 5) * 1000;
@@ -160,8 +163,9 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Revokes one access token until its expiry (`expiresAtMs`). */
-  revokeToken(tokenId: string, expiresAtMs: number): Promise<void> {
-    return this.revoke({ kind: 'jti', id: tokenId, untilMs: expiresAtMs });
+  async revokeToken(tokenId: string, expiresAtMs: number): Promise<void> {
+    await this.revoke({ kind: 'jti', id: tokenId, untilMs: expiresAtMs });
+    this.events?.emit({ type: 'access_token.revoked', tokenId });
   }
 
   /** Revokes a refresh-token family and every access token issued with it. */
