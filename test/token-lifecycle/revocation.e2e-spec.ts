@@ -1,3 +1,4 @@
+import { RevocationService, TokenService } from '@rampart/security';
 import { MATRIX } from '../support/apps';
 import { ADMIN_LIKE, type Pair, client, useTokenApp } from './client';
 
@@ -44,6 +45,18 @@ describe.each(MATRIX)('revocation (%s, %s store)', (adapter, store) => {
     const after = await api.login();
     await api.me(after.access_token).expect(200);
     await api.refresh(after.refresh_token).expect(200);
+  });
+
+  it('by session: every token issued for the session is refused, other sessions unaffected', async () => {
+    const tokens = app().get(TokenService);
+    const user = { id: 'u-alice', username: 'alice', roles: ['user'] };
+    const first = tokens.issueAccessToken(user, { sessionId: 's-1' }).accessToken;
+    const second = tokens.issueAccessToken(user, { sessionId: 's-1' }).accessToken;
+    const other = tokens.issueAccessToken(user, { sessionId: 's-2' }).accessToken;
+    await app().get(RevocationService).revokeSession('s-1');
+    await client(app()).me(first).expect(401);
+    await client(app()).me(second).expect(401);
+    await client(app()).me(other).expect(200);
   });
 
   it('revoke needs a bearer token: anonymous 401', async () => {

@@ -6,6 +6,7 @@ export type SecurityEvent =
   | { readonly type: 'refresh_token.reused'; readonly userId: string; readonly familyId: string }
   | { readonly type: 'refresh_family.revoked'; readonly familyId: string; readonly userId?: string }
   | { readonly type: 'access_token.revoked'; readonly tokenId: string }
+  | { readonly type: 'session.revoked'; readonly sessionId: string }
   | { readonly type: 'user.revoked'; readonly userId: string };
 
 /** An event with the time it happened (ms since the epoch). */

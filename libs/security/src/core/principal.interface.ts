@@ -27,6 +27,8 @@ export interface AccessTokenInfo {
   readonly id: string;
   /** The refresh-token family it was issued with (`fid`), if any. */
   readonly familyId?: string;
+  /** The session it was issued for (`sid`), if any. */
+  readonly sessionId?: string;
   /** `exp`, in seconds since the epoch. */
   readonly expiresAt: number;
 }

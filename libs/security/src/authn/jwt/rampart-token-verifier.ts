@@ -25,6 +25,7 @@ export function principalFromRampartClaims(claims: VerifiedClaims): Principal {
   const token: AccessTokenInfo = {
     id: typeof claims.jti === 'string' ? claims.jti : '',
     ...(typeof claims.fid === 'string' ? { familyId: claims.fid } : {}),
+    ...(typeof claims.sid === 'string' ? { sessionId: claims.sid } : {}),
     expiresAt: claims.exp,
   };
   return { id: claims.sub, username, roles: Object.freeze([...roles]), authMethod: 'jwt', token };
@@ -43,6 +44,7 @@ export function revocableFromRampartClaims(claims: VerifiedClaims): RevocableTok
   return {
     id: typeof claims.jti === 'string' ? claims.jti : undefined,
     familyId: typeof claims.fid === 'string' ? claims.fid : undefined,
+    sessionId: typeof claims.sid === 'string' ? claims.sid : undefined,
     userId: claims.sub,
     issuedAtMs,
   };

@@ -14,6 +14,8 @@ export interface AccessTokenBinding {
   readonly certificateThumbprint?: string;
   /** The refresh-token family the access token is issued with (`fid`): revoking it revokes the token. */
   readonly familyId?: string;
+  /** The session the access token is issued for (`sid`): revoking the session revokes the token. */
+  readonly sessionId?: string;
 }
 
 /** An issued access token. */
@@ -61,6 +63,7 @@ export class TokenService {
         iat: Math.floor(issuedAtMs / 1000),
         iat_ms: issuedAtMs,
         ...(binding.familyId === undefined ? {} : { fid: binding.familyId }),
+        ...(binding.sessionId === undefined ? {} : { sid: binding.sessionId }),
         ...(binding.certificateThumbprint === undefined
           ? {}
           : { cnf: { 'x5t#S256': binding.certificateThumbprint } }),

@@ -106,6 +106,17 @@ describe('RevocationService', () => {
     }).not.toThrow();
   });
 
+  it('refuses by session every token issued for it, not those of other sessions', async () => {
+    const service = await start(memory);
+    await service.revokeSession('s-1');
+    expect(() => {
+      service.assertNotRevoked(token({ id: 'jti-s1', familyId: undefined, sessionId: 's-1' }));
+    }).toThrow(InvalidTokenException);
+    expect(() => {
+      service.assertNotRevoked(token({ id: 'jti-s2', familyId: undefined, sessionId: 's-2' }));
+    }).not.toThrow();
+  });
+
   it("applies another instance's revocation through the store, without a request touching it", async () => {
     const a = await start(memory);
     const b = await start(memory);

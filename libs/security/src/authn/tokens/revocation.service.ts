@@ -21,13 +21,15 @@ export interface RevocableToken {
   readonly id: string | undefined;
   /** `fid`: the refresh-token family. */
   readonly familyId: string | undefined;
+  /** `sid`: the session the token was issued for. */
+  readonly sessionId?: string | undefined;
   /** `sub`. */
   readonly userId: string;
   /** When it was issued, in milliseconds since the epoch. */
   readonly issuedAtMs: number;
 }
 
-type RevocationKind = 'jti' | 'fid' | 'user';
+type RevocationKind = 'jti' | 'fid' | 'sid' | 'user';
 
 /** One revocation, as stored (a set member) and as published. */
 interface Revocation {
@@ -51,9 +53,10 @@ const EPOCH_TTL_MS = 365 * 24 * 60 * 60 * 1000;
 const SET_KEY: Readonly<Record<RevocationKind, string>> = {
   jti: 'rev:jti',
   fid: 'rev:fid',
+  sid: 'rev:sid',
   user: 'rev:user',
 };
-const KINDS: readonly RevocationKind[] = ['jti', 'fid', 'user'];
+const KINDS: readonly RevocationKind[] = ['jti', 'fid', 'sid', 'user'];
 
 function encode(revocation: Revocation): string {
   return JSON.stringify([
@@ -77,9 +80,54 @@ function decode(text: string): Revocation | undefined {
   }
 }
 
+/** Revocations known to one instance, each kept until it no longer matters. */
+class RevocationState {
+  /** `jti`, `fid`, `sid` -> until (ms). */
+  private readonly ids: Readonly<Record<Exclude<RevocationKind, 'user'>, Map<string, number>>> = {
+    jti: new Map(),
+    fid: new Map(),
+    sid: new Map(),
+  };
+  private readonly users = new Map<string, { notBeforeMs: number; untilMs: number }>();
+
+  apply(revocation: Revocation): void {
+    if (revocation.kind === 'user') {
+      const previous = this.users.get(revocation.id);
+      this.users.set(revocation.id, {
+        notBeforeMs: Math.max(revocation.notBeforeMs ?? 0, previous?.notBeforeMs ?? 0),
+        untilMs: Math.max(revocation.untilMs, previous?.untilMs ?? 0),
+      });
+      return;
+    }
+    const map = this.ids[revocation.kind];
+    map.set(revocation.id, Math.max(revocation.untilMs, map.get(revocation.id) ?? 0));
+  }
+
+  /** Whether `id` of that kind is revoked at `nowMs`. */
+  has(kind: Exclude<RevocationKind, 'user'>, id: string | undefined, nowMs: number): boolean {
+    return id !== undefined && (this.ids[kind].get(id) ?? 0) > nowMs;
+  }
+
+  /** Whether the user's tokens issued at `issuedAtMs` are revoked at `nowMs`. */
+  userRevoked(userId: string, issuedAtMs: number, nowMs: number): boolean {
+    const user = this.users.get(userId);
+    return user !== undefined && user.untilMs > nowMs && issuedAtMs < user.notBeforeMs;
+  }
+
+  /** Every entry still in force at `nowMs`, as revocations. */
+  *live(nowMs: number): Generator<Revocation> {
+    for (const kind of ['jti', 'fid', 'sid'] as const) {
+      for (const [id, untilMs] of this.ids[kind]) if (untilMs > nowMs) yield { kind, id, untilMs };
+    }
+    for (const [id, { notBeforeMs, untilMs }] of this.users) {
+      if (untilMs > nowMs) yield { kind: 'user', id, untilMs, notBeforeMs };
+    }
+  }
+}
+
 /**
- * Revocation of access tokens by token (`jti`), by refresh family (`fid`), and by user (every
- * token issued before now), checked without a store round trip: each instance keeps the state
+ * Revocation of access tokens by token (`jti`), by refresh family (`fid`), by session (`sid`) and
+ * by user (every token issued before now), checked without a store round trip: each instance keeps the state
  * in memory, applies what other instances publish on the `revocations` channel at once, and
  * re-reads the store every `jwt.revocationSyncIntervalSeconds` to repair missed messages.
  *
@@ -94,9 +142,7 @@ function decode(text: string): Revocation | undefined {
 @Injectable()
 export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('RevocationService');
-  private byToken = new Map<string, number>();
-  private byFamily = new Map<string, number>();
-  private byUser = new Map<string, { notBeforeMs: number; untilMs: number }>();
+  private state = new RevocationState();
   private epoch: Epoch | undefined;
   private lastSyncOkAtMs = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -120,7 +166,7 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     this.unsubscribe = await this.store.subscribe(CHANNEL, (message) => {
       const revocation = decode(message);
-      if (revocation !== undefined) this.apply(revocation);
+      if (revocation !== undefined) this.state.apply(revocation);
     });
     await this.sync();
     this.timer = setInterval(() => {
@@ -148,18 +194,19 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
     if (this.epoch === undefined || token.issuedAtMs < this.epoch.notBeforeMs)
       throw new InvalidTokenException();
     const now = this.clock.now();
-    if (token.id !== undefined && (this.byToken.get(token.id) ?? 0) > now)
+    if (
+      this.state.has('jti', token.id, now) ||
+      this.state.has('fid', token.familyId, now) ||
+      this.state.has('sid', token.sessionId, now) ||
+      this.state.userRevoked(token.userId, token.issuedAtMs, now)
+    ) {
       throw new InvalidTokenException();
-    if (token.familyId !== undefined && (this.byFamily.get(token.familyId) ?? 0) > now)
-      throw new InvalidTokenException();
-    const user = this.byUser.get(token.userId);
-    if (user !== undefined && user.untilMs > now && token.issuedAtMs < user.notBeforeMs)
-      throw new InvalidTokenException();
+    }
   }
 
   /** Whether a refresh family is revoked (as far as this instance knows). */
   isFamilyRevoked(familyId: string): boolean {
-    return (this.byFamily.get(familyId) ?? 0) > this.clock.now();
+    return this.state.has('fid', familyId, this.clock.now());
   }
 
   /** Revokes one access token until its expiry (`expiresAtMs`). */
@@ -171,6 +218,12 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   /** Revokes a refresh-token family and every access token issued with it. */
   revokeFamily(familyId: string): Promise<void> {
     return this.revoke({ kind: 'fid', id: familyId, untilMs: this.clock.now() + this.setTtlMs });
+  }
+
+  /** Revokes every access token issued for a session (`sid` claim). */
+  async revokeSession(sessionId: string): Promise<void> {
+    await this.revoke({ kind: 'sid', id: sessionId, untilMs: this.clock.now() + this.setTtlMs });
+    this.events?.emit({ type: 'session.revoked', sessionId });
   }
 
   /** Revokes every access token of a user issued before now. */
@@ -186,76 +239,30 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
 
   /** Writes the revocation, applies it here at once, and tells every other instance. */
   private async revoke(revocation: Revocation): Promise<void> {
-    this.apply(revocation);
+    this.state.apply(revocation);
     await this.store.addToSet(SET_KEY[revocation.kind], encode(revocation), this.setTtlMs);
     await this.store.publish(CHANNEL, encode(revocation));
     await this.checkEpoch();
-  }
-
-  private apply(revocation: Revocation): void {
-    switch (revocation.kind) {
-      case 'jti':
-        this.byToken.set(
-          revocation.id,
-          Math.max(revocation.untilMs, this.byToken.get(revocation.id) ?? 0),
-        );
-        return;
-      case 'fid':
-        this.byFamily.set(
-          revocation.id,
-          Math.max(revocation.untilMs, this.byFamily.get(revocation.id) ?? 0),
-        );
-        return;
-      case 'user': {
-        const previous = this.byUser.get(revocation.id);
-        const notBeforeMs = Math.max(revocation.notBeforeMs ?? 0, previous?.notBeforeMs ?? 0);
-        this.byUser.set(revocation.id, {
-          notBeforeMs,
-          untilMs: Math.max(revocation.untilMs, previous?.untilMs ?? 0),
-        });
-        return;
-      }
-    }
   }
 
   /** Re-reads the whole revocation state; prunes what has expired. */
   private async sync(): Promise<void> {
     await this.checkEpoch();
     const now = this.clock.now();
-    const fresh = {
-      jti: new Map<string, number>(),
-      fid: new Map<string, number>(),
-      user: new Map<string, { notBeforeMs: number; untilMs: number }>(),
-    };
+    const fresh = new RevocationState();
     for (const kind of KINDS) {
       for (const member of await this.store.members(SET_KEY[kind])) {
         const revocation = decode(member);
         if (revocation === undefined || revocation.untilMs <= now) {
           await this.store.removeFromSet(SET_KEY[kind], member);
-          continue;
-        }
-        if (kind === 'user') {
-          const previous = fresh.user.get(revocation.id);
-          fresh.user.set(revocation.id, {
-            notBeforeMs: Math.max(revocation.notBeforeMs ?? 0, previous?.notBeforeMs ?? 0),
-            untilMs: Math.max(revocation.untilMs, previous?.untilMs ?? 0),
-          });
         } else {
-          const map = kind === 'jti' ? fresh.jti : fresh.fid;
-          map.set(revocation.id, Math.max(revocation.untilMs, map.get(revocation.id) ?? 0));
+          fresh.apply(revocation);
         }
       }
     }
-    // Keep what this instance applied locally meanwhile (a message may arrive during the read).
-    for (const [id, until] of this.byToken)
-      if (until > now) fresh.jti.set(id, Math.max(until, fresh.jti.get(id) ?? 0));
-    for (const [id, until] of this.byFamily)
-      if (until > now) fresh.fid.set(id, Math.max(until, fresh.fid.get(id) ?? 0));
-    for (const [id, entry] of this.byUser)
-      if (entry.untilMs > now && !fresh.user.has(id)) fresh.user.set(id, entry);
-    this.byToken = fresh.jti;
-    this.byFamily = fresh.fid;
-    this.byUser = fresh.user;
+    // Keep what this instance applied meanwhile (a message may arrive during the read).
+    for (const revocation of this.state.live(now)) fresh.apply(revocation);
+    this.state = fresh;
     this.lastSyncOkAtMs = Date.now();
   }
 
