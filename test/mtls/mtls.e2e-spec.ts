@@ -5,7 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TokenService, type SecurityModuleOptions } from '@rampart/security';
-import { ADAPTERS, type AdapterName } from '../support/apps';
+import { MATRIX, storeOptions, type AdapterName, type StoreName } from '../support/apps';
 import {
   escapedPem,
   rfc9440,
@@ -81,6 +81,7 @@ function call(url: URL, { path = '/protected', cert, headers = {} }: Call = {}, 
 /** Starts the scenario on `adapter`, over HTTPS when `https` is given, on 127.0.0.1 port 0. */
 async function listen(
   adapter: AdapterName,
+  store: StoreName,
   mtls: NonNullable<SecurityModuleOptions['mtls']>,
   https?: TlsListenerOptions,
 ): Promise<{ app: INestApplication; url: URL }> {
@@ -92,6 +93,7 @@ async function listen(
       keys: [{ kid: 'k1', privateKey: keys.privatePem }],
     },
     mtls,
+    store: storeOptions(store),
   };
   const ref = await Test.createTestingModule({
     imports: [MtlsScenarioModule.with(options)],
@@ -122,7 +124,7 @@ const invalidToken = (reply: Reply): void => {
   expect(reply.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
 };
 
-describe.each(ADAPTERS)('mTLS client-certificate authentication (%s)', (adapter) => {
+describe.each(MATRIX)('mTLS client-certificate authentication (%s, %s store)', (adapter, store) => {
   let pki: TestPki;
   beforeAll(async () => {
     pki = await testPki();
@@ -139,6 +141,7 @@ describe.each(ADAPTERS)('mTLS client-certificate authentication (%s)', (adapter)
       // A proxy is trusted, but it is not us: our forwarded headers must be ignored.
       ({ app, url } = await listen(
         adapter,
+        store,
         { trustedProxies: ['192.0.2.10'] },
         {
           key: pki.server.key,
@@ -271,7 +274,7 @@ describe.each(ADAPTERS)('mTLS client-certificate authentication (%s)', (adapter)
     const get = (options: Call = {}): Promise<Reply> => call(url, options);
 
     beforeAll(async () => {
-      ({ app, url } = await listen(adapter, { trustedProxies: ['127.0.0.1'] }));
+      ({ app, url } = await listen(adapter, store, { trustedProxies: ['127.0.0.1'] }));
       tokens = app.get(TokenService);
     });
     afterAll(() => app.close());
@@ -327,7 +330,7 @@ describe.each(ADAPTERS)('mTLS client-certificate authentication (%s)', (adapter)
     const get = (options: Call = {}): Promise<Reply> => call(url, options);
 
     beforeAll(async () => {
-      ({ app, url } = await listen(adapter, {}));
+      ({ app, url } = await listen(adapter, store, {}));
       tokens = app.get(TokenService);
     });
     afterAll(() => app.close());
