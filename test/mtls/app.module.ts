@@ -1,14 +1,12 @@
-import { Controller, Get, Injectable, Module, type DynamicModule } from '@nestjs/common';
+import { Injectable, Module, type DynamicModule } from '@nestjs/common';
 import {
-  CurrentUser,
-  Public,
   SecurityModule,
-  type Principal,
+  type ClientCertificate,
   type SecurityModuleOptions,
   type SecurityUser,
   type UserProvider,
 } from '@rampart/security';
-import type { ClientCertificate } from '@rampart/security/authn/mtls/client-certificate';
+import { ScenarioController } from '../jwt-bearer/app.module';
 
 /** The users of the scenario, keyed by the certificate CN that identifies them. */
 export const CERTIFICATE_USERS: Readonly<Record<string, SecurityUser>> = {
@@ -37,20 +35,7 @@ export class CertificateUsers implements UserProvider {
   }
 }
 
-@Controller()
-export class ScenarioController {
-  @Public()
-  @Get('public')
-  open(@CurrentUser() user: Principal | undefined): { ok: true; user: string | null } {
-    return { ok: true, user: user?.username ?? null };
-  }
-
-  @Get('protected')
-  protectedRoute(@CurrentUser() user: Principal): Principal {
-    return user;
-  }
-}
-
+/** The jwt-bearer scenario's /public and /protected routes, with certificate users. */
 @Module({})
 export class MtlsScenarioModule {
   static with(options: SecurityModuleOptions): DynamicModule {
