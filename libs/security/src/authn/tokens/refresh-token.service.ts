@@ -163,6 +163,7 @@ export class RefreshTokenService {
     family: FamilyRecord,
     ttlMs: number,
   ): Promise<TokenPair> {
+    await this.revocations.ensureEpoch();
     const refreshToken = PREFIX + randomBytes(32).toString('base64url');
     const record: RefreshRecord = { familyId, userId: user.id };
     await this.store.set(tokenKey(hashOf(refreshToken)), record, ttlMs);

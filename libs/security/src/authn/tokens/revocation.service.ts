@@ -266,6 +266,14 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
     this.lastSyncOkAtMs = Date.now();
   }
 
+  /**
+   * Makes sure the store's epoch is known before tokens are issued, so that a token issued just
+   * after the store lost its state is not refused when the loss is noticed a moment later.
+   */
+  ensureEpoch(): Promise<void> {
+    return this.checkEpoch();
+  }
+
   /** Starts a new epoch when the store lost the marker; adopts another instance's new epoch. */
   private async checkEpoch(): Promise<void> {
     let epoch = await this.store.get<Epoch>(EPOCH_KEY);
