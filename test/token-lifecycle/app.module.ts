@@ -7,6 +7,7 @@ import {
 } from '@rampart/security';
 import { AuthController } from '../../src/auth.controller';
 import { DemoUsersService } from '../../src/demo-users.service';
+import { HealthController } from '../../src/health.controller';
 
 @Controller('me')
 class WhoAmIController {
@@ -16,14 +17,14 @@ class WhoAmIController {
   }
 }
 
-/** The reference app's token routes (/auth/token, /auth/refresh, /auth/revoke, /auth/logout-all) and /me. */
+/** The reference app's token routes (/auth/token, /auth/refresh, /auth/revoke, /auth/logout-all), /health and /me. */
 @Module({})
 export class TokenLifecycleModule {
   static with(options: SecurityModuleOptions): DynamicModule {
     return {
       module: TokenLifecycleModule,
       imports: [SecurityModule.forRoot({ ...options, userProvider: DemoUsersService })],
-      controllers: [AuthController, WhoAmIController],
+      controllers: [AuthController, WhoAmIController, HealthController],
     };
   }
 }
