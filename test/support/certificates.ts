@@ -1,3 +1,4 @@
+import type { SecurityRequest } from '@rampart/security';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -301,6 +302,30 @@ export async function openConnection(
           resolve();
         });
       });
+    },
+  };
+}
+
+/**
+ * Requests whose socket is the server side of a real connection, for unit tests of code that
+ * reads `request.socket`; `closeAll()` (in `afterEach`) closes every connection opened.
+ */
+export function connectionRequests(): {
+  requestOver(
+    options: ConnectionOptions,
+    headers?: Record<string, string>,
+  ): Promise<SecurityRequest>;
+  closeAll(): Promise<void>;
+} {
+  const open: ServerSideConnection[] = [];
+  return {
+    async requestOver(options, headers = {}) {
+      const connection = await openConnection(options);
+      open.push(connection);
+      return { headers, socket: connection.socket } as SecurityRequest;
+    },
+    async closeAll() {
+      await Promise.all(open.splice(0).map((connection) => connection.close()));
     },
   };
 }

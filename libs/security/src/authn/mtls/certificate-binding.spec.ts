@@ -1,13 +1,9 @@
-import type { Socket } from 'node:net';
 import {
-  escapedPem,
-  openConnection,
-  testPki,
-  type ConnectionOptions,
-  type ServerSideConnection,
   type TestPki,
+  connectionRequests,
+  escapedPem,
+  testPki,
 } from '../../../../../test/support/certificates';
-import type { SecurityRequest } from '../../core/security-request.interface';
 import { InvalidTokenException } from '../../errors/invalid-token.exception';
 import type { VerifiedClaims } from '../jwt/jwt-verifier-config.interface';
 import { assertCertificateBinding } from './certificate-binding';
@@ -24,16 +20,7 @@ const claims = (extra: Record<string, unknown> = {}): VerifiedClaims => ({
 
 describe('assertCertificateBinding (RFC 8705 cnf.x5t#S256)', () => {
   let pki: TestPki;
-  const open: ServerSideConnection[] = [];
-  const requestOver = async (
-    options: ConnectionOptions,
-    headers: Record<string, string> = {},
-  ): Promise<SecurityRequest> => {
-    const connection = await openConnection(options);
-    open.push(connection);
-    const socket: Socket = connection.socket;
-    return { headers, socket } as SecurityRequest;
-  };
+  const { requestOver, closeAll } = connectionRequests();
   const refused = (run: () => void): InvalidTokenException => {
     try {
       run();
@@ -48,7 +35,7 @@ describe('assertCertificateBinding (RFC 8705 cnf.x5t#S256)', () => {
     pki = await testPki();
   });
   afterEach(async () => {
-    await Promise.all(open.splice(0).map((connection) => connection.close()));
+    await closeAll();
   });
 
   it('lets an unbound token through, with or without mTLS and a certificate', async () => {

@@ -1,10 +1,8 @@
 import type { ExecutionContext } from '@nestjs/common';
 import {
-  openConnection,
-  testPki,
-  type ConnectionOptions,
-  type ServerSideConnection,
   type TestPki,
+  connectionRequests,
+  testPki,
 } from '../../../../../test/support/certificates';
 import type { SecurityRequest } from '../../core/security-request.interface';
 import { InvalidCertificateException } from '../../errors/invalid-certificate.exception';
@@ -39,21 +37,13 @@ const contextOf = (request: SecurityRequest): ExecutionContext =>
 
 describe('MtlsAuthenticator', () => {
   let pki: TestPki;
-  const open: ServerSideConnection[] = [];
-  const requestOver = async (
-    options: ConnectionOptions,
-    headers: Record<string, string> = {},
-  ): Promise<SecurityRequest> => {
-    const connection = await openConnection(options);
-    open.push(connection);
-    return { headers, socket: connection.socket } as SecurityRequest;
-  };
+  const { requestOver, closeAll } = connectionRequests();
 
   beforeAll(async () => {
     pki = await testPki();
   });
   afterEach(async () => {
-    await Promise.all(open.splice(0).map((connection) => connection.close()));
+    await closeAll();
   });
 
   describe('at start-up', () => {

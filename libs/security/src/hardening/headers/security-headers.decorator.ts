@@ -1,9 +1,12 @@
 import { Reflector } from '@nestjs/core';
-import type { HelmetOptions } from 'helmet';
 import { deepFreeze } from '../../core/option-readers';
 import { compileHeaderPlan, type HeaderPlan } from './header-plan';
 import { readSecurityHeaders } from './resolve-security-headers-options';
-import { SECURITY_HEADER_CATALOG } from './security-header-catalog';
+import {
+  SECURITY_HEADER_CATALOG,
+  SECURITY_HEADER_NAMES,
+  type SecurityHeaderName,
+} from './security-header-catalog';
 import type { SecurityHeadersOverrides } from './security-headers-options.interface';
 
 /**
@@ -18,22 +21,12 @@ export const SecurityHeadersMetadata = Reflector.createDecorator<HeaderPlan>({
 });
 
 /** Every header off: the base an override plan is compiled on, so it holds only what it names. */
-const EVERY_HEADER_OFF = Object.freeze({
-  contentSecurityPolicy: false,
-  crossOriginEmbedderPolicy: false,
-  crossOriginOpenerPolicy: false,
-  crossOriginResourcePolicy: false,
-  originAgentCluster: false,
-  referrerPolicy: false,
-  strictTransportSecurity: false,
-  xContentTypeOptions: false,
-  xDnsPrefetchControl: false,
-  xDownloadOptions: false,
-  xFrameOptions: false,
-  xPermittedCrossDomainPolicies: false,
-  xPoweredBy: false,
-  xXssProtection: false,
-} satisfies HelmetOptions);
+const EVERY_HEADER_OFF = Object.freeze(
+  Object.fromEntries(SECURITY_HEADER_NAMES.map((name) => [name, false])) as Record<
+    SecurityHeaderName,
+    false
+  >,
+);
 
 /**
  * Overrides security headers on one route, or on every route of a controller.
