@@ -3,13 +3,15 @@ import { createCache, memoryStore, type MemoryCache } from 'cache-manager';
 import { assertKnownKeys, describe, readNumber, readObject } from '../core/option-readers';
 import { SecurityConfigurationError } from '../errors/security-configuration.error';
 import { StoreUnavailableException } from '../errors/store-unavailable.exception';
-import type { SecurityStore, StoreCounter } from './security-store.interface';
+import type { RecordChanges, SecurityStore, StoreCounter } from './security-store.interface';
 import {
   assertChannel,
   assertKey,
   assertMember,
   assertTtlMs,
+  encodeRecordChanges,
   errorName,
+  recordToJson,
   toJson,
 } from './store-arguments';
 
@@ -29,10 +31,11 @@ export interface MemorySecurityStoreOptions {
   readonly now?: () => number;
 }
 
-/** A value (JSON text; counters are JSON integers) or a set, and when it expires. */
+/** A value (JSON text; counters are JSON integers), a set or a record, and when it expires. */
 type MemoryEntry =
   | { readonly kind: 'value'; json: string; readonly expiresAtMs: number }
-  | { readonly kind: 'set'; readonly members: Set<string>; readonly expiresAtMs: number };
+  | { readonly kind: 'set'; readonly members: Set<string>; readonly expiresAtMs: number }
+  | { readonly kind: 'record'; readonly fields: Map<string, string>; expiresAtMs: number };
 
 type Listener = (message: string) => void;
 
@@ -112,7 +115,7 @@ export class MemorySecurityStore implements SecurityStore, OnApplicationShutdown
     assertKey(key);
     const entry = await this.readLive(key);
     if (entry === undefined) return undefined;
-    if (entry.kind === 'set') throw wrongKind('get', 'a set');
+    if (entry.kind !== 'value') throw wrongKind('get', `a ${entry.kind}`);
     return JSON.parse(entry.json) as T;
   }
 
@@ -176,7 +179,7 @@ export class MemorySecurityStore implements SecurityStore, OnApplicationShutdown
         await this.write(key, { kind: 'value', json: '1', expiresAtMs: nowMs + ttlMs }, ttlMs);
         return { count: 1, ttlMs };
       }
-      if (entry.kind === 'set') throw wrongKind('increment', 'a set');
+      if (entry.kind !== 'value') throw wrongKind('increment', `a ${entry.kind}`);
       if (!/^-?\d+$/.test(entry.json)) throw wrongKind('increment', 'a value that is not a count');
       const count = Number(entry.json) + 1;
       if (!Number.isSafeInteger(count)) throw new RangeError('The counter would overflow.');
@@ -198,7 +201,8 @@ export class MemorySecurityStore implements SecurityStore, OnApplicationShutdown
     assertTtlMs(ttlMs);
     await this.exclusive(async () => {
       const entry = await this.readLive(key);
-      if (entry?.kind === 'value') throw wrongKind('addToSet', 'a value');
+      if (entry !== undefined && entry.kind !== 'set')
+        throw wrongKind('addToSet', `a ${entry.kind}`);
       const members = new Set(entry?.members);
       members.add(member);
       await this.write(key, { kind: 'set', members, expiresAtMs: this.now() + ttlMs }, ttlMs);
@@ -217,7 +221,7 @@ export class MemorySecurityStore implements SecurityStore, OnApplicationShutdown
     await this.exclusive(async () => {
       const entry = await this.readLive(key);
       if (entry === undefined) return;
-      if (entry.kind === 'value') throw wrongKind('removeFromSet', 'a value');
+      if (entry.kind !== 'set') throw wrongKind('removeFromSet', `a ${entry.kind}`);
       entry.members.delete(member);
       if (entry.members.size === 0) await this.cache.del(key);
     });
@@ -233,8 +237,74 @@ export class MemorySecurityStore implements SecurityStore, OnApplicationShutdown
     assertKey(key);
     const entry = await this.readLive(key);
     if (entry === undefined) return [];
-    if (entry.kind === 'value') throw wrongKind('members', 'a value');
+    if (entry.kind !== 'set') throw wrongKind('members', `a ${entry.kind}`);
     return [...entry.members];
+  }
+
+  /**
+   * Writes a record of JSON fields, replacing whatever `key` held, expiring after `ttlMs`.
+   *
+   * @example
+   * await store.setRecord('session:abc', { userId: '42', cart: [] }, 30 * 60_000);
+   */
+  async setRecord(
+    key: string,
+    fields: Readonly<Record<string, unknown>>,
+    ttlMs: number,
+  ): Promise<void> {
+    assertKey(key);
+    assertTtlMs(ttlMs);
+    const encoded = recordToJson(fields);
+    await this.exclusive(async () => {
+      // Like a Redis hash, a record with no fields is an absent one.
+      if (encoded.size === 0) return this.cache.del(key);
+      await this.write(
+        key,
+        { kind: 'record', fields: encoded, expiresAtMs: this.now() + ttlMs },
+        ttlMs,
+      );
+    });
+  }
+
+  /**
+   * Every field of the record at `key`, as fresh copies; `undefined` when absent or expired.
+   *
+   * @example
+   * const session = await store.getRecord('session:abc');
+   */
+  async getRecord(key: string): Promise<Record<string, unknown> | undefined> {
+    assertKey(key);
+    const entry = await this.readLive(key);
+    if (entry === undefined) return undefined;
+    if (entry.kind !== 'record') throw wrongKind('getRecord', `a ${entry.kind}`);
+    const fields: Record<string, unknown> = {};
+    for (const [name, json] of entry.fields) fields[name] = JSON.parse(json) as unknown;
+    return fields;
+  }
+
+  /**
+   * Writes and removes fields of an existing record in one step; `false` when it is absent.
+   *
+   * @example
+   * await store.updateRecord('session:abc', { set: { theme: 'dark' }, remove: ['draft'] });
+   */
+  async updateRecord(key: string, changes: RecordChanges): Promise<boolean> {
+    assertKey(key);
+    const { set, remove, ttlMs } = encodeRecordChanges(changes);
+    return this.exclusive(async () => {
+      const entry = await this.readLive(key);
+      if (entry === undefined) return false;
+      if (entry.kind !== 'record') throw wrongKind('updateRecord', `a ${entry.kind}`);
+      for (const [name, json] of set) entry.fields.set(name, json);
+      for (const name of remove) entry.fields.delete(name);
+      if (entry.fields.size === 0) await this.cache.del(key);
+      else if (ttlMs !== undefined) {
+        // Rewritten so that lru-cache's own timer follows the new expiry too.
+        entry.expiresAtMs = this.now() + ttlMs;
+        await this.write(key, entry, ttlMs);
+      }
+      return true;
+    });
   }
 
   /**

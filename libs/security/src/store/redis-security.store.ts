@@ -6,13 +6,15 @@ import { createClient, ErrorReply, type RedisClientType } from 'redis';
 import { assertKnownKeys, readNumber, readObject, readString } from '../core/option-readers';
 import { SecurityConfigurationError } from '../errors/security-configuration.error';
 import { StoreUnavailableException } from '../errors/store-unavailable.exception';
-import type { SecurityStore, StoreCounter } from './security-store.interface';
+import type { RecordChanges, SecurityStore, StoreCounter } from './security-store.interface';
 import {
   assertChannel,
   assertKey,
   assertMember,
   assertTtlMs,
+  encodeRecordChanges,
   errorName,
+  recordToJson,
   toJson,
 } from './store-arguments';
 
@@ -91,6 +93,32 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1
 `);
 
+/**
+ * KEYS[1] record, ARGV[1] ttl (ms), ARGV[2..] field, value, field, value...: replaces whatever
+ * the key held with a hash of those fields.
+ */
+const SET_RECORD = luaScript(`
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1
+`);
+
+/**
+ * KEYS[1] record, ARGV[1] ttl (ms, 0 keeps the expiry), ARGV[2] number of fields to set n, then n
+ * field/value pairs, then the fields to remove. Returns 0, writing nothing, when the record is
+ * absent; fails with WRONGTYPE when the key holds something else. Redis deletes a hash whose
+ * last field is removed, so such a record becomes absent.
+ */
+const UPDATE_RECORD = luaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local setCount = tonumber(ARGV[2])
+if setCount > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 3, 2 + 2 * setCount)) end
+if #ARGV > 2 + 2 * setCount then redis.call('HDEL', KEYS[1], unpack(ARGV, 3 + 2 * setCount)) end
+if ARGV[1] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return 1
+`);
+
 const OPTION_KEYS = ['url', 'keyPrefix', 'connectTimeoutMs', 'commandTimeoutMs'] as const;
 
 /** Reconnection back-off: 100 ms, 200 ms, ... capped at 2 s, retried for as long as it takes. */
@@ -112,6 +140,8 @@ function reconnectDelayMs(retries: number): number {
  * - `<prefix><key>` string: a JSON value (`get`, `set`, `setIfAbsent`) or an integer counter
  *   (`increment`);
  * - `<prefix><key>` set: the members of `addToSet`, `removeFromSet`, `members`;
+ * - `<prefix><key>` hash: a record of `setRecord`, `getRecord`, `updateRecord`, one JSON value per
+ *   field, so that `updateRecord` (HSET/HDEL in a script) changes fields without a read;
  * - `<prefix><channel>` pub/sub channel (not a key, prefixed so that apps sharing a Redis do not
  *   hear each other).
  *
@@ -308,6 +338,71 @@ export class RedisSecurityStore implements SecurityStore, OnApplicationShutdown 
   async members(key: string): Promise<string[]> {
     assertKey(key);
     return this.run('members', () => this.client.sMembers(this.prefixed(key)));
+  }
+
+  /**
+   * Replaces whatever `key` held with a hash of JSON fields, in one Lua script.
+   *
+   * @example
+   * await store.setRecord('session:abc', { userId: '42', cart: [] }, 30 * 60_000);
+   */
+  async setRecord(
+    key: string,
+    fields: Readonly<Record<string, unknown>>,
+    ttlMs: number,
+  ): Promise<void> {
+    assertKey(key);
+    assertTtlMs(ttlMs);
+    const encoded = recordToJson(fields);
+    if (encoded.size === 0) {
+      // A hash cannot be empty: an empty record is an absent one.
+      await this.delete(key);
+      return;
+    }
+    await this.run('setRecord', () =>
+      this.evalScript(SET_RECORD, this.prefixed(key), [String(ttlMs), ...[...encoded].flat()]),
+    );
+  }
+
+  /**
+   * `HGETALL`: every field of the record at `key`; `undefined` when absent.
+   *
+   * @example
+   * const session = await store.getRecord('session:abc');
+   */
+  async getRecord(key: string): Promise<Record<string, unknown> | undefined> {
+    assertKey(key);
+    const hash = await this.run('getRecord', () => this.client.hGetAll(this.prefixed(key)));
+    const names = Object.keys(hash);
+    if (names.length === 0) return undefined;
+    const fields: Record<string, unknown> = {};
+    try {
+      for (const name of names) fields[name] = JSON.parse(hash[name] ?? 'null') as unknown;
+    } catch (error) {
+      throw toStoreError('getRecord', error, this.commandTimeoutMs);
+    }
+    return fields;
+  }
+
+  /**
+   * Writes and removes fields of an existing record in one Lua script (HSET, HDEL, PEXPIRE), so
+   * concurrent updates of different fields never overwrite each other; `false` when absent.
+   *
+   * @example
+   * await store.updateRecord('session:abc', { set: { theme: 'dark' }, remove: ['draft'] });
+   */
+  async updateRecord(key: string, changes: RecordChanges): Promise<boolean> {
+    assertKey(key);
+    const { set, remove, ttlMs } = encodeRecordChanges(changes);
+    const reply = await this.run('updateRecord', () =>
+      this.evalScript(UPDATE_RECORD, this.prefixed(key), [
+        String(ttlMs ?? 0),
+        String(set.size),
+        ...[...set].flat(),
+        ...remove,
+      ]),
+    );
+    return reply === 1;
   }
 
   /**

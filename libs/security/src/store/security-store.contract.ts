@@ -333,6 +333,93 @@ export function describeSecurityStoreContract(
       });
     });
 
+    describe('records', () => {
+      it('answers undefined for a record never written', async () => {
+        await expect(store.getRecord('none')).resolves.toBeUndefined();
+      });
+
+      it('stores each field as JSON and replaces the whole record on setRecord', async () => {
+        await store.setRecord(
+          'r',
+          { a: 1, list: [], nested: { x: [1, 'two'] }, n: null },
+          LONG_TTL_MS,
+        );
+        await expect(store.getRecord('r')).resolves.toEqual({
+          a: 1,
+          list: [],
+          nested: { x: [1, 'two'] },
+          n: null,
+        });
+        await store.setRecord('r', { b: 'only' }, LONG_TTL_MS);
+        await expect(store.getRecord('r')).resolves.toEqual({ b: 'only' });
+      });
+
+      it('treats a record with no fields as absent', async () => {
+        await store.setRecord('r', { a: 1 }, LONG_TTL_MS);
+        await store.setRecord('r', {}, LONG_TTL_MS);
+        await expect(store.getRecord('r')).resolves.toBeUndefined();
+      });
+
+      it('updates only the named fields, and removes a record whose last field is removed', async () => {
+        await store.setRecord('r', { a: 1, b: 2, c: 3 }, LONG_TTL_MS);
+        await expect(
+          store.updateRecord('r', { set: { a: 10, d: [4] }, remove: ['b'] }),
+        ).resolves.toBe(true);
+        await expect(store.getRecord('r')).resolves.toEqual({ a: 10, c: 3, d: [4] });
+        await expect(store.updateRecord('r', { remove: ['a', 'c', 'd'] })).resolves.toBe(true);
+        await expect(store.getRecord('r')).resolves.toBeUndefined();
+      });
+
+      it('writes nothing and answers false when the record is absent', async () => {
+        await expect(store.updateRecord('gone', { set: { a: 1 } })).resolves.toBe(false);
+        await expect(store.getRecord('gone')).resolves.toBeUndefined();
+      });
+
+      it('keeps every field of 100 concurrent updates of different fields', async () => {
+        await store.setRecord('r', { base: true }, LONG_TTL_MS);
+        await Promise.all(
+          Array.from({ length: 100 }, (_, i) => store.updateRecord('r', { set: { [`f${i}`]: i } })),
+        );
+        const record = await store.getRecord('r');
+        expect(Object.keys(record ?? {})).toHaveLength(101);
+        expect(record?.f42).toBe(42);
+      });
+
+      it('expires after ttlMs, keeps the expiry on update, and resets it when asked', async () => {
+        await store.setRecord('kept', { a: 1 }, shortTtlMs);
+        await store.updateRecord('kept', { set: { b: 2 } });
+        await store.setRecord('reset', { a: 1 }, shortTtlMs);
+        await store.updateRecord('reset', { set: { b: 2 }, ttlMs: LONG_TTL_MS });
+        await fixture.elapse(pastShortTtlMs);
+        await expect(store.getRecord('kept')).resolves.toBeUndefined();
+        await expect(store.getRecord('reset')).resolves.toEqual({ a: 1, b: 2 });
+      });
+
+      it('refuses record operations on other kinds, and value reads of a record', async () => {
+        await store.set('value', 'v', LONG_TTL_MS);
+        await store.setRecord('record', { a: 1 }, LONG_TTL_MS);
+        await expect(store.getRecord('value')).rejects.toThrow(TypeError);
+        await expect(store.updateRecord('value', { set: { a: 1 } })).rejects.toThrow(TypeError);
+        await expect(store.get('record')).rejects.toThrow(TypeError);
+        await expect(store.members('record')).rejects.toThrow(TypeError);
+        await store.delete('record');
+        await expect(store.getRecord('record')).resolves.toBeUndefined();
+      });
+
+      it('refuses bad field names, values JSON cannot hold and bad ttlMs', async () => {
+        await expect(store.setRecord('r', { '': 1 }, LONG_TTL_MS)).rejects.toThrow(TypeError);
+        await expect(store.setRecord('r', { a: undefined }, LONG_TTL_MS)).rejects.toThrow(
+          TypeError,
+        );
+        await expect(store.setRecord('r', { a: 1 }, 0)).rejects.toThrow(RangeError);
+        await store.setRecord('r', { a: 1 }, LONG_TTL_MS);
+        await expect(store.updateRecord('r', { set: { b: () => 1 } })).rejects.toThrow(TypeError);
+        await expect(store.updateRecord('r', { remove: [''] })).rejects.toThrow(TypeError);
+        await expect(store.updateRecord('r', { ttlMs: -1 })).rejects.toThrow(RangeError);
+        await expect(store.getRecord('r')).resolves.toEqual({ a: 1 });
+      });
+    });
+
     describe('publish / subscribe', () => {
       it('delivers a published message to a subscriber, never inside publish itself', async () => {
         const inbox = collector();

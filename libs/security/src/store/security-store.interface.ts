@@ -34,6 +34,20 @@ export interface SecurityStore {
   removeFromSet(key: string, member: string): Promise<void>;
   /** Every member of the set at `key`, in no particular order; `[]` when absent. */
   members(key: string): Promise<string[]>;
+  /**
+   * Writes a record (named fields, each a JSON value), replacing whatever `key` held, expiring
+   * after `ttlMs` milliseconds. Records let concurrent writers change different fields without
+   * overwriting each other (see {@link updateRecord}).
+   */
+  setRecord(key: string, fields: Readonly<Record<string, unknown>>, ttlMs: number): Promise<void>;
+  /** Every field of the record at `key`; `undefined` when absent or expired. */
+  getRecord(key: string): Promise<Record<string, unknown> | undefined>;
+  /**
+   * Changes fields of an existing record in one atomic step: writes `set`, removes `remove`, and
+   * leaves every other field as it is. With `ttlMs`, the record's expiry is reset to `ttlMs`
+   * from now. Resolves `false`, writing nothing, when the record is absent.
+   */
+  updateRecord(key: string, changes: RecordChanges): Promise<boolean>;
   /** Sends `message` to every subscriber of `channel`, in this process and (Redis) in others. */
   publish(channel: string, message: string): Promise<void>;
   /**
@@ -43,6 +57,16 @@ export interface SecurityStore {
   subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>>;
   /** Resolves when the backend answers; rejects with StoreUnavailableException otherwise. */
   ping(): Promise<void>;
+}
+
+/** What {@link SecurityStore.updateRecord} changes. */
+export interface RecordChanges {
+  /** Fields to write (each a JSON value). */
+  readonly set?: Readonly<Record<string, unknown>>;
+  /** Fields to remove. */
+  readonly remove?: readonly string[];
+  /** New time to live, in milliseconds from now; the expiry is kept when omitted. */
+  readonly ttlMs?: number;
 }
 
 /** What {@link SecurityStore.increment} returns. */

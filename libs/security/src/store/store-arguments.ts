@@ -51,3 +51,46 @@ export function errorName(error: unknown): string {
   const { name } = error as { name?: unknown };
   return typeof name === 'string' ? name : 'Error';
 }
+
+/** A record field name: a non-empty string of at most 200 characters. */
+export function assertFieldName(name: unknown): asserts name is string {
+  if (typeof name !== 'string' || name === '' || name.length > 200) {
+    throw new TypeError('a record field name must be a non-empty string of at most 200 characters');
+  }
+}
+
+/** JSON text of every field of a record, checked before anything is written. */
+export function recordToJson(fields: unknown, what = 'fields'): Map<string, string> {
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
+    throw new TypeError(`${what} must be an object of field names to JSON values`);
+  }
+  const encoded = new Map<string, string>();
+  for (const [name, value] of Object.entries(fields)) {
+    assertFieldName(name);
+    encoded.set(name, toJson(value));
+  }
+  return encoded;
+}
+
+/** The checked, encoded form of a {@link RecordChanges}. */
+export interface EncodedRecordChanges {
+  readonly set: Map<string, string>;
+  readonly remove: readonly string[];
+  readonly ttlMs: number | undefined;
+}
+
+export function encodeRecordChanges(changes: unknown): EncodedRecordChanges {
+  if (typeof changes !== 'object' || changes === null) {
+    throw new TypeError('changes must be an object: { set?, remove?, ttlMs? }');
+  }
+  const { set, remove, ttlMs } = changes as { set?: unknown; remove?: unknown; ttlMs?: unknown };
+  const encodedSet =
+    set === undefined ? new Map<string, string>() : recordToJson(set, 'changes.set');
+  if (remove !== undefined && !Array.isArray(remove)) {
+    throw new TypeError('changes.remove must be an array of field names');
+  }
+  const removed = (remove ?? []) as unknown[];
+  for (const name of removed) assertFieldName(name);
+  if (ttlMs !== undefined) assertTtlMs(ttlMs);
+  return { set: encodedSet, remove: removed as string[], ttlMs };
+}
