@@ -8,6 +8,7 @@ import { HealthController } from './health.controller';
 import { HttpErrorFilter } from './http-error.filter';
 import { JwksController } from './jwks.controller';
 import { MeController } from './me.controller';
+import { NotesController } from './notes.controller';
 import { securityOptionsFromEnv } from './security-options';
 
 @Module({
@@ -17,7 +18,14 @@ import { securityOptionsFromEnv } from './security-options';
       userProvider: DemoUsersService,
     }),
   ],
-  controllers: [HealthController, AuthController, MeController, AdminController, JwksController],
+  controllers: [
+    HealthController,
+    AuthController,
+    MeController,
+    AdminController,
+    NotesController,
+    JwksController,
+  ],
   providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
 })
 export class AppModule {}

@@ -1,6 +1,19 @@
-import { Body, Controller, Header, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   CredentialsService,
+  CurrentSession,
   CurrentUser,
   InvalidRequestException,
   Public,
@@ -8,10 +21,13 @@ import {
   RESOLVED_SECURITY_OPTIONS,
   RefreshTokenService,
   RevocationService,
+  SessionService,
   type Principal,
   type ResolvedSecurityOptions,
   type SecurityRequest,
+  type SessionSummary,
   type TokenPair,
+  type UserSession,
 } from '@rampart/security';
 
 /** Reads `refresh_token` from an untrusted body. */
@@ -27,8 +43,68 @@ export class AuthController {
     private readonly credentials: CredentialsService,
     private readonly refreshTokens: RefreshTokenService,
     private readonly revocations: RevocationService,
+    private readonly sessions: SessionService,
     @Inject(RESOLVED_SECURITY_OPTIONS) private readonly options: ResolvedSecurityOptions,
   ) {}
+
+  /**
+   * Password login for browsers: a new session (always a new id), its cookie, and a CSRF token for
+   * the unsafe requests that follow. Bad credentials answer 401 with the same body whether the
+   * user exists or not; a cross-site login answers 403 (login CSRF).
+   */
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  async login(
+    @Body() body: unknown,
+    @Req() request: SecurityRequest,
+    @Res({ passthrough: true }) response: unknown,
+  ): Promise<{ csrfToken: string }> {
+    const user = await this.credentials.verify(body);
+    const { csrfToken } = await this.sessions.login(request, response, user);
+    return { csrfToken };
+  }
+
+  /** A fresh CSRF token of the caller's session. */
+  @Get('csrf')
+  @Header('Cache-Control', 'no-store')
+  csrf(@CurrentSession() session: UserSession | undefined): { csrfToken: string } {
+    if (session === undefined) {
+      throw new InvalidRequestException('CSRF tokens belong to sessions; this request has none.');
+    }
+    return { csrfToken: session.csrfToken() };
+  }
+
+  /** Ends the caller's session (in the store, on every instance) and clears its cookie. */
+  @Post('logout')
+  @HttpCode(204)
+  async logout(
+    @Req() request: SecurityRequest,
+    @Res({ passthrough: true }) response: unknown,
+    @CurrentSession() session: UserSession | undefined,
+  ): Promise<void> {
+    if (session === undefined) {
+      throw new InvalidRequestException(
+        'This route ends the session of the cookie; none was presented.',
+      );
+    }
+    await this.sessions.logout(request, response);
+  }
+
+  /** The caller's sessions: id (hash), created, last seen, IP, user agent, which is current. */
+  @Get('sessions')
+  @Header('Cache-Control', 'no-store')
+  listSessions(@CurrentUser() user: Principal): Promise<SessionSummary[]> {
+    return this.sessions.list(user.id, user.session?.id ?? user.token?.sessionId);
+  }
+
+  /** Ends one of the caller's sessions; another user's session id answers 404. */
+  @Delete('sessions/:id')
+  @HttpCode(204)
+  revokeSession(@CurrentUser() user: Principal, @Param('id') id: string): Promise<void> {
+    return this.sessions.revoke(user.id, id);
+  }
 
   /**
    * Password login for API clients: an access token and a rotating refresh token. Over mTLS the
@@ -76,10 +152,16 @@ export class AuthController {
       await this.refreshTokens.revokeFamily(token.familyId, user.id);
   }
 
-  /** Revokes every token and refresh family of the user. */
+  /** Revokes every session, access token and refresh family of the user, on every instance. */
   @Post('logout-all')
   @HttpCode(204)
-  async logoutAll(@CurrentUser() user: Principal): Promise<void> {
+  async logoutAll(
+    @CurrentUser() user: Principal,
+    @Req() request: SecurityRequest,
+    @Res({ passthrough: true }) response: unknown,
+  ): Promise<void> {
+    await this.sessions.revokeUser(user.id);
     await this.refreshTokens.revokeUser(user.id);
+    if (user.session !== undefined) await this.sessions.logout(request, response);
   }
 }

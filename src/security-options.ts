@@ -98,7 +98,8 @@ export function httpsOptionsFromEnv(env: NodeJS.ProcessEnv): ReferenceTlsOptions
  * The reference app's SecurityModule options, read from the environment (see README):
  * SECURITY_STORE=memory|redis, REDIS_URL, REDIS_KEY_PREFIX, NODE_ENV, JWT_ISSUER, JWT_AUDIENCE, and for production
  * JWT_PRIVATE_KEY (PEM, PKCS#8, P-256) with JWT_KID; mTLS with TLS_CA_FILE, MTLS_TRUSTED_PROXIES
- * and MTLS_CERT_HEADER.
+ * and MTLS_CERT_HEADER; SESSION_ALLOW_INSECURE_HTTP=true (development only) sends the session
+ * cookie without Secure over plain HTTP.
  */
 export function securityOptionsFromEnv(env: NodeJS.ProcessEnv): SecurityModuleOptions {
   const store = env.SECURITY_STORE ?? 'memory';
@@ -121,6 +122,9 @@ export function securityOptionsFromEnv(env: NodeJS.ProcessEnv): SecurityModuleOp
         : { keys: [{ kid: env.JWT_KID ?? 'main', algorithm: 'ES256' as const, privateKey }] }),
     },
     ...(mtls === undefined ? {} : { mtls }),
+    session: {
+      ...(env.SESSION_ALLOW_INSECURE_HTTP === 'true' ? { dangerouslyAllowInsecureHttp: true } : {}),
+    },
     roles: { hierarchy: { admin: ['user'], user: [] } },
     store:
       store === 'redis'

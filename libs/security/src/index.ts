@@ -21,7 +21,12 @@ export type {
 export type { ResolvedSecurityOptions } from './core/resolved-security-options.interface';
 export { resolveSecurityOptions } from './core/resolve-security-options';
 export { RESOLVED_SECURITY_OPTIONS } from './core/security.tokens';
-export type { AccessTokenInfo, AuthMethod, Principal } from './core/principal.interface';
+export type {
+  AccessTokenInfo,
+  AuthMethod,
+  Principal,
+  SessionInfo,
+} from './core/principal.interface';
 export { SecurityClock, systemClock } from './core/security-clock';
 export { SecurityEvents } from './audit/security-events';
 export type { SecurityEventListener } from './audit/security-events';
@@ -56,6 +61,17 @@ export type {
   ClientCertificateRejection,
 } from './authn/mtls/client-certificate';
 export { certificateThumbprint } from './authn/mtls/certificate-thumbprint';
+export type {
+  CsrfOptions,
+  SessionLimitPolicy,
+  SessionOptions,
+  SessionSameSite,
+} from './authn/session/session-options.interface';
+export { SessionService } from './authn/session/session.service';
+export type { SessionLogin, SessionSummary } from './authn/session/session.service';
+export { UserSession } from './authn/session/user-session';
+export type { SessionData } from './authn/session/session-data.interface';
+export { CurrentSession } from './authn/session/current-session.decorator';
 
 // Authorization
 export { Roles } from './authz/roles.decorator';
@@ -65,10 +81,12 @@ export { RoleHierarchy } from './authz/role-hierarchy';
 // Hardening
 export { SecurityHeaders } from './hardening/headers/security-headers.decorator';
 export type { SecurityHeadersOptions } from './hardening/headers/security-headers-options.interface';
+export { CsrfExempt } from './hardening/csrf/csrf-exempt.decorator';
+export { CsrfGuard } from './hardening/csrf/csrf.guard';
 
 // Store
 export { SecurityStore } from './store/security-store.interface';
-export type { StoreCounter } from './store/security-store.interface';
+export type { RecordChanges, StoreCounter } from './store/security-store.interface';
 export { InjectSecurityStore } from './store/inject-security-store.decorator';
 export { MemorySecurityStore } from './store/memory-security.store';
 export { RedisSecurityStore } from './store/redis-security.store';
@@ -87,4 +105,9 @@ export { InvalidCertificateException } from './errors/invalid-certificate.except
 export { AccessDeniedException } from './errors/access-denied.exception';
 export { InvalidRequestException } from './errors/invalid-request.exception';
 export { StoreUnavailableException } from './errors/store-unavailable.exception';
+export { InvalidSessionException } from './errors/invalid-session.exception';
+export { SessionExpiredException } from './errors/session-expired.exception';
+export { SessionLimitException } from './errors/session-limit.exception';
+export { SessionNotFoundException } from './errors/session-not-found.exception';
+export { CsrfRejectedException } from './errors/csrf-rejected.exception';
 export { SecurityExceptionFilter } from './errors/security-exception.filter';

@@ -4,6 +4,7 @@ import { routeMetadata } from '../core/route-metadata';
 import { SECURITY_AUTHENTICATORS } from '../core/security.tokens';
 import type { SecurityRequest } from '../core/security-request.interface';
 import { AuthenticationRequiredException } from '../errors/authentication-required.exception';
+import { StoreUnavailableException } from '../errors/store-unavailable.exception';
 import { markNoStore } from '../hardening/headers/no-store';
 import type { Authenticator } from './authenticator.interface';
 import { PublicMetadata } from './public.decorator';
@@ -13,6 +14,8 @@ import { PublicMetadata } from './public.decorator';
  * fixed order; the first whose credentials are present decides: valid credentials put the
  * principal on `request.user`, invalid ones answer 401 (never falling through to another method).
  * With no credentials, `@Public()` routes proceed anonymously and every other route answers 401.
+ * When the security store is unreachable, credentials cannot be checked: protected routes answer
+ * 503, `@Public()` routes proceed anonymously (nothing is treated as authenticated).
  *
  * Subclass it and override the `protected` hooks to adapt it; register the subclass as `APP_GUARD`
  * in place of this one.
@@ -33,9 +36,17 @@ export class AuthenticationGuard implements CanActivate {
     // Only HTTP is supported; any other transport is refused rather than waved through.
     if (context.getType() !== 'http') return false;
     const request = context.switchToHttp().getRequest<SecurityRequest>();
+    const response: unknown = context.switchToHttp().getResponse();
+    for (const authenticator of this.authenticators) authenticator.prepare?.(request, response);
     for (const authenticator of this.authenticators) {
       if (!authenticator.presentsCredentials(request)) continue;
-      request.user = await authenticator.authenticate(context);
+      try {
+        request.user = await authenticator.authenticate(context);
+      } catch (error) {
+        // A store outage must not take public routes down: they proceed anonymously.
+        if (error instanceof StoreUnavailableException && this.isPublic(context)) return true;
+        throw error;
+      }
       markNoStore(context.switchToHttp().getResponse());
       return true;
     }

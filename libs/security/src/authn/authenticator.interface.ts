@@ -10,6 +10,8 @@ export interface Authenticator {
   readonly method: AuthMethod;
   /** `WWW-Authenticate` challenge for a 401 when no credentials were presented, if any. */
   readonly challenge: string | undefined;
+  /** Called for every HTTP request before any authenticator decides (request set-up). */
+  prepare?(request: SecurityRequest, response: unknown): void;
   /** Whether the request carries this method's credentials (valid or not). Cheap and synchronous. */
   presentsCredentials(request: SecurityRequest): boolean;
   /** Verifies the credentials; resolves a principal or throws a 401 SecurityException. */

@@ -19,6 +19,14 @@ export interface Principal {
   readonly authMethod: AuthMethod;
   /** The bearer token behind this principal, when it is one of Rampart's own access tokens. */
   readonly token?: AccessTokenInfo;
+  /** The session behind this principal, when a session cookie authenticated the request. */
+  readonly session?: SessionInfo;
+}
+
+/** What Rampart tells of the session a request presented. */
+export interface SessionInfo {
+  /** The session's public id (SHA-256 of the cookie value), as `GET /auth/sessions` lists it. */
+  readonly id: string;
 }
 
 /** What Rampart knows of the access token a request presented. */

@@ -1,6 +1,7 @@
 import { resolveExternalIssuersOptions } from '../authn/external/resolve-external-issuers-options';
 import { resolveJwtOptions } from '../authn/jwt/resolve-jwt-options';
 import { resolveMtlsOptions } from '../authn/mtls/resolve-mtls-options';
+import { resolveSessionOptions } from '../authn/session/resolve-session-options';
 import { RoleHierarchy } from '../authz/role-hierarchy';
 import { resolveSecurityHeadersOptions } from '../hardening/headers/resolve-security-headers-options';
 import { resolveStoreOptions } from '../store/resolve-store-options';
@@ -14,6 +15,7 @@ const TOP_LEVEL_KEYS = [
   'jwt',
   'externalIssuers',
   'mtls',
+  'session',
   'roles',
   'store',
   'headers',
@@ -45,6 +47,7 @@ export function resolveSecurityOptions(raw: unknown): ResolvedSecurityOptions {
     jwt: options.jwt === undefined ? undefined : resolveJwtOptions(options.jwt, environment),
     externalIssuers: resolveExternalIssuersOptions(options.externalIssuers, environment),
     mtls: resolveMtlsOptions(options.mtls),
+    session: resolveSessionOptions(options.session, environment),
     roles: RoleHierarchy.fromOptions(options.roles),
     store: resolveStoreOptions(options.store),
     headers: resolveSecurityHeadersOptions(options.headers),

@@ -1,6 +1,7 @@
 import type { ResolvedExternalIssuer } from '../authn/external/resolve-external-issuers-options';
 import type { ResolvedJwtOptions } from '../authn/jwt/resolved-jwt-options.interface';
 import type { ResolvedMtlsOptions } from '../authn/mtls/resolve-mtls-options';
+import type { ResolvedSessionOptions } from '../authn/session/session-options.interface';
 import type { RoleHierarchy } from '../authz/role-hierarchy';
 import type { ResolvedSecurityHeaders } from '../hardening/headers/resolve-security-headers-options';
 import type { ResolvedStoreOptions } from '../store/resolve-store-options';
@@ -17,6 +18,8 @@ export interface ResolvedSecurityOptions {
   readonly externalIssuers: readonly ResolvedExternalIssuer[];
   /** Client-certificate authentication; `undefined` when off. */
   readonly mtls: ResolvedMtlsOptions | undefined;
+  /** Server-side sessions and CSRF; `undefined` when off. */
+  readonly session: ResolvedSessionOptions | undefined;
   readonly roles: RoleHierarchy;
   readonly store: ResolvedStoreOptions;
   readonly headers: ResolvedSecurityHeaders;

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { ExternalIssuerOptions } from '../authn/external/external-issuer-options.interface';
 import type { MtlsOptions } from '../authn/mtls/mtls-options.interface';
+import type { SessionOptions } from '../authn/session/session-options.interface';
 import type { SecurityHeadersOptions } from '../hardening/headers/security-headers-options.interface';
 
 /**
@@ -128,6 +129,8 @@ export interface SecurityModuleOptions {
   readonly externalIssuers?: readonly ExternalIssuerOptions[];
   /** Client-certificate authentication; off when omitted. */
   readonly mtls?: MtlsOptions;
+  /** Server-side sessions (cookie authentication) with CSRF protection; off when omitted. */
+  readonly session?: SessionOptions;
   readonly roles?: RolesOptions;
   /** @default { type: 'memory' } */
   readonly store?: StoreOptions;

@@ -33,6 +33,10 @@ import { assertCertificateBinding } from '../authn/mtls/certificate-binding';
 import { MtlsAuthenticator } from '../authn/mtls/mtls.authenticator';
 import type { UserProvider } from '../authn/user-provider.interface';
 import { TokenService } from '../authn/jwt/token.service';
+import { SessionAuthenticator } from '../authn/session/session.authenticator';
+import { SessionRepository } from '../authn/session/session.repository';
+import { SessionService } from '../authn/session/session.service';
+import { CsrfGuard } from '../hardening/csrf/csrf.guard';
 import { AuthorizationGuard } from '../authz/authorization.guard';
 import { RolesExplorer } from '../authz/roles.explorer';
 import { SecurityConfigurationError } from '../errors/security-configuration.error';
@@ -100,13 +104,20 @@ const providers: Provider[] = [
     useFactory: (
       options: ResolvedSecurityOptions,
       strategies: readonly JwtStrategy[],
+      sessions: SessionService,
       users: UserProvider | undefined,
     ): readonly Authenticator[] =>
       Object.freeze([
         ...(options.mtls === undefined ? [] : [new MtlsAuthenticator(options.mtls, users)]),
         ...(strategies.length === 0 ? [] : [new JwtAuthenticator(strategies)]),
+        ...(options.session === undefined ? [] : [new SessionAuthenticator(sessions)]),
       ]),
-    inject: [RESOLVED_SECURITY_OPTIONS, JWT_STRATEGIES, { token: USER_PROVIDER, optional: true }],
+    inject: [
+      RESOLVED_SECURITY_OPTIONS,
+      JWT_STRATEGIES,
+      SessionService,
+      { token: USER_PROVIDER, optional: true },
+    ],
   },
   { provide: SecurityClock, useValue: systemClock },
   SecurityEvents,
@@ -114,8 +125,11 @@ const providers: Provider[] = [
   RevocationService,
   RefreshTokenService,
   RolesExplorer,
+  SessionRepository,
+  SessionService,
   { provide: APP_GUARD, useClass: AuthenticationGuard },
   { provide: APP_GUARD, useClass: AuthorizationGuard },
+  { provide: APP_GUARD, useClass: CsrfGuard },
   { provide: APP_FILTER, useClass: SecurityExceptionFilter },
   { provide: APP_INTERCEPTOR, useClass: SecurityHeadersInterceptor },
 ];
@@ -146,6 +160,7 @@ const providers: Provider[] = [
     TokenService,
     RefreshTokenService,
     RevocationService,
+    SessionService,
   ],
 })
 export class SecurityModule
@@ -175,8 +190,13 @@ export class SecurityModule
     }
     installSecurityHeaders(httpAdapter, this.options.headers.plan);
     this.logger.log(
-      `Rampart active (${this.options.environment}; store: ${this.options.store.type}; jwt: ${this.options.jwt === undefined ? 'off' : 'on'})`,
+      `Rampart active (${this.options.environment}; store: ${this.options.store.type}; jwt: ${this.options.jwt === undefined ? 'off' : 'on'}; sessions: ${this.options.session === undefined ? 'off' : 'on'})`,
     );
+    if (this.options.session?.allowInsecureHttp === true) {
+      this.logger.warn(
+        `Development mode: over plain HTTP the session cookie "${this.options.session.cookieName}" is sent WITHOUT Secure (session.dangerouslyAllowInsecureHttp). Never use this in production; over HTTPS the cookie is "${this.options.session.secureCookieName}".`,
+      );
+    }
   }
 
   onApplicationShutdown(): void {

@@ -1,0 +1,40 @@
+import type { ExecutionContext } from '@nestjs/common';
+import type { Principal } from '../../core/principal.interface';
+import type { SecurityRequest } from '../../core/security-request.interface';
+import type { Authenticator } from '../authenticator.interface';
+import { passportSessionManager } from './passport-session-manager';
+import type { SessionService } from './session.service';
+
+/**
+ * Session-cookie authentication, last in the fixed order (mTLS, bearer, session). Only the
+ * configured cookie name counts; a session id in the URL, the body or another header is never
+ * read. It also gives each request a passport session manager, so `req.login()` from an app's own
+ * passport strategy starts a Rampart session (no express-session needed).
+ */
+export class SessionAuthenticator implements Authenticator {
+  readonly method = 'session' as const;
+  /** Browsers show no dialog for cookies: no challenge. */
+  readonly challenge = undefined;
+
+  constructor(private readonly sessions: SessionService) {}
+
+  prepare(request: SecurityRequest, response: unknown): void {
+    (request as { _sessionManager?: unknown })._sessionManager = passportSessionManager(
+      this.sessions,
+      response,
+    );
+  }
+
+  presentsCredentials(request: SecurityRequest): boolean {
+    return this.sessions.presentsCookie(request);
+  }
+
+  async authenticate(context: ExecutionContext): Promise<Principal> {
+    const http = context.switchToHttp();
+    const { principal } = await this.sessions.authenticate(
+      http.getRequest<SecurityRequest>(),
+      http.getResponse(),
+    );
+    return principal;
+  }
+}
