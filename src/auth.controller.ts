@@ -12,6 +12,7 @@ import {
   Res,
 } from '@nestjs/common';
 import {
+  AuthenticationRequiredException,
   CredentialsService,
   CurrentSession,
   CurrentUser,
@@ -76,20 +77,22 @@ export class AuthController {
     return { csrfToken: session.csrfToken() };
   }
 
-  /** Ends the caller's session (in the store, on every instance) and clears its cookie. */
+  /**
+   * Ends the caller's session (in the store, on every instance) and clears its cookie. A valid
+   * session cookie authenticates it as usual (with the CSRF check); it is `@Public()` only so that
+   * it still reaches the handler while the store is down, where the logout is kept and applied
+   * once the store is back (503 meanwhile). Without a session cookie: 401.
+   */
+  @Public()
   @Post('logout')
   @HttpCode(204)
   async logout(
     @Req() request: SecurityRequest,
     @Res({ passthrough: true }) response: unknown,
-    @CurrentSession() session: UserSession | undefined,
   ): Promise<void> {
-    if (session === undefined) {
-      throw new InvalidRequestException(
-        'This route ends the session of the cookie; none was presented.',
-      );
+    if (!(await this.sessions.logout(request, response))) {
+      throw new AuthenticationRequiredException();
     }
-    await this.sessions.logout(request, response);
   }
 
   /** The caller's sessions: id (hash), created, last seen, IP, user agent, which is current. */

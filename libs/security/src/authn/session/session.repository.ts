@@ -45,8 +45,8 @@ export class SessionRepository implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('SessionRepository');
   private readonly cache = new Map<string, CachedRecord>();
   private readonly cacheTtlMs: number;
-  /** Handles whose deletion the store has not taken yet -> user id. */
-  private readonly pendingDeletes = new Map<string, string>();
+  /** Handles whose deletion the store has not taken yet -> user id, when known. */
+  private readonly pendingDeletes = new Map<string, string | undefined>();
   private healthy = true;
   private beating = false;
   private timer: NodeJS.Timeout | undefined;
@@ -148,11 +148,11 @@ export class SessionRepository implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Deletes a session everywhere: the record, its index entry, this instance's cache, and (by
-   * pub/sub) every other instance's. When the store cannot be reached the deletion is kept and
+   * Deletes a session everywhere: the record, its index entry (`userId` is read from the record
+   * when not given), this instance's cache, and (by pub/sub) every other instance's. When the store cannot be reached the deletion is kept and
    * retried, this instance refuses the session meanwhile, and the call rejects with 503.
    */
-  async delete(handle: string, userId: string): Promise<void> {
+  async delete(handle: string, userId?: string): Promise<void> {
     this.cache.delete(handle);
     try {
       await this.deleteNow(handle, userId);
@@ -193,10 +193,18 @@ export class SessionRepository implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private async deleteNow(handle: string, userId: string): Promise<void> {
+  private async deleteNow(handle: string, knownUserId: string | undefined): Promise<void> {
+    let userId = knownUserId;
+    if (userId === undefined) {
+      const fields = await this.call(() => this.store.getRecord(recordKey(handle)));
+      userId = fields === undefined ? undefined : fromFields(fields)?.user.id;
+    }
     await this.call(() => this.store.delete(recordKey(handle)));
     this.pendingDeletes.delete(handle);
-    await this.call(() => this.store.removeFromSet(indexKey(userId), handle));
+    if (userId !== undefined) {
+      const owner = userId;
+      await this.call(() => this.store.removeFromSet(indexKey(owner), handle));
+    }
     await this.publish(handle);
   }
 

@@ -121,11 +121,7 @@ export class SessionService {
     user: SecurityUser,
     options: { readonly via?: SessionVia } = {},
   ): Promise<SessionLogin> {
-    const refusal = checkRequestProvenance(request, this.options.csrf.trustedOrigins);
-    if (refusal !== undefined) {
-      this.events?.emit({ type: 'csrf.rejected', reason: refusal });
-      throw new CsrfRejectedException();
-    }
+    this.assertSameOrigin(request);
     await this.endPresentedSession(request);
     const id = newSessionId();
     const handle = hashSessionId(id);
@@ -161,17 +157,32 @@ export class SessionService {
   }
 
   /**
-   * Ends the request's session in the store and clears its cookie. When the store is
-   * unreachable the cookie is still cleared, this instance refuses the session at once, the
-   * deletion is retried until the store takes it, and the call rejects with 503.
+   * Ends the session of the request's cookie in the store, on every instance, and clears the
+   * cookie; resolves `false` when the request had no session cookie. It works from the cookie
+   * itself, so it also runs while the store is unreachable: then the cookie is still cleared, this
+   * instance refuses the session at once, the deletion is retried until the store takes it, and
+   * the call rejects with 503. A session logged out during an outage is not alive afterwards.
    */
-  async logout(request: SecurityRequest, response: unknown): Promise<void> {
+  async logout(request: SecurityRequest, response: unknown): Promise<boolean> {
+    const cookie = readSessionCookie(
+      request.headers.cookie,
+      sessionCookieName(request, this.options),
+    );
     this.clearCookie(request, response);
-    const session = sessionOf(request);
-    const userId = request.user?.id;
-    if (session === undefined || userId === undefined) return;
-    await this.repository.delete(session.id, userId);
-    this.events?.emit({ type: 'session.ended', sessionId: session.id, userId, reason: 'logout' });
+    if (cookie.state !== 'present' || !isWellFormedSessionId(cookie.value)) return false;
+    const handle = hashSessionId(cookie.value);
+    const authenticated = sessionOf(request)?.id === handle;
+    // Not authenticated (store down): the CSRF guard could not run, the provenance check still does.
+    if (!authenticated) this.assertSameOrigin(request);
+    const userId = authenticated ? request.user?.id : undefined;
+    await this.repository.delete(handle, userId);
+    this.events?.emit({
+      type: 'session.ended',
+      sessionId: handle,
+      userId: userId ?? '(unknown)',
+      reason: 'logout',
+    });
+    return true;
   }
 
   /**
@@ -312,6 +323,14 @@ export class SessionService {
     const session = new UserSession(handle, current, this.repository);
     attachSession(request, session);
     return { principal: this.principalOf(current, handle), session };
+  }
+
+  /** Refuses a request a browser says comes from another site (login CSRF and the like). */
+  private assertSameOrigin(request: SecurityRequest): void {
+    const refusal = checkRequestProvenance(request, this.options.csrf.trustedOrigins);
+    if (refusal === undefined) return;
+    this.events?.emit({ type: 'csrf.rejected', reason: refusal });
+    throw new CsrfRejectedException();
   }
 
   /** Ends the session a login request presented, whoever it belonged to (session fixation). */
