@@ -61,8 +61,10 @@ interface Reply {
 }
 
 interface RequestOptions {
-  readonly method?: 'GET' | 'POST';
+  readonly method?: 'GET' | 'POST' | 'DELETE';
   readonly token?: string;
+  /** A session: its cookie (`name=value`) and, for unsafe methods, its CSRF token. */
+  readonly session?: { readonly cookie: string; readonly csrfToken?: string };
   /** A raw body, sent as is. */
   readonly body?: string;
   /** Content-Type of `body`; `application/json` unless given. */
@@ -73,6 +75,11 @@ async function send(app: ReferenceApp, path: string, options: RequestOptions = {
   const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
   const headers: Record<string, string> = {};
   if (options.token !== undefined) headers.Authorization = `Bearer ${options.token}`;
+  if (options.session !== undefined) {
+    headers.Cookie = options.session.cookie;
+    if (options.session.csrfToken !== undefined)
+      headers['X-CSRF-Token'] = options.session.csrfToken;
+  }
   if (options.body !== undefined || method === 'POST') {
     headers['Content-Type'] = options.contentType ?? 'application/json';
   }
@@ -560,6 +567,159 @@ describe.each(SET_UPS)(
           ).status,
         ).toBe(401);
         expect((await call('/admin', { token: admin })).status).toBe(200);
+      });
+    });
+
+    describe('sessions: /auth/login, /auth/csrf, /auth/sessions, /auth/logout, /notes', () => {
+      interface Session {
+        readonly cookie: string;
+        readonly csrfToken: string;
+      }
+      const sessionLogin = async (
+        credentials: { username: string; password: string } = ALICE,
+      ): Promise<{ session: Session; reply: Reply }> => {
+        const reply = await call('/auth/login', { body: JSON.stringify(credentials) });
+        const cookie = reply.headers.getSetCookie()[0]?.split(';')[0];
+        const csrfToken = objectBody(reply).csrfToken;
+        if (reply.status !== 200 || cookie === undefined || typeof csrfToken !== 'string') {
+          throw new Error(`POST /auth/login -> ${reply.status}: ${reply.text}`);
+        }
+        return { session: { cookie, csrfToken }, reply };
+      };
+      /** Status of GET /me with the cookie on every instance. */
+      const meEverywhere = async (session: Session): Promise<number[]> =>
+        Promise.all(apps.map(async (app) => (await send(app, '/me', { session })).status));
+
+      it('POST /auth/login -> 200 { csrfToken }, a __Host- cookie (HttpOnly, Secure, SameSite=Lax, Path=/, no Domain), not storable', async () => {
+        const { session, reply } = await sessionLogin();
+        expect(reply.json).toEqual({ csrfToken: expect.stringMatching(/^[\w-]{86}$/) });
+        expect(reply.headers.get('cache-control')).toMatch(/no-store/);
+        const setCookie = reply.headers.getSetCookie();
+        expect(setCookie).toHaveLength(1);
+        expect(setCookie[0]).toMatch(
+          /^__Host-rampart-session=[\w-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+        );
+        expect(session.cookie).toMatch(/^__Host-rampart-session=/);
+        expectSecurityHeaders(reply);
+      });
+
+      it('POST /auth/login answers a wrong password and an unknown user with the same 401 body, and no cookie', async () => {
+        const wrong = await call('/auth/login', {
+          body: JSON.stringify({ username: 'alice', password: 'nope' }),
+        });
+        const unknown = await call('/auth/login', {
+          body: JSON.stringify({ username: 'nobody', password: 'nope' }),
+        });
+        expectError(wrong, 401, 'SECURITY_INVALID_CREDENTIALS', ['nope']);
+        expect(unknown.json).toEqual(wrong.json);
+        expect(wrong.headers.getSetCookie()).toEqual([]);
+        expect(unknown.headers.getSetCookie()).toEqual([]);
+      });
+
+      it('GET /me with the cookie -> the session principal on every instance', async () => {
+        const { session } = await sessionLogin();
+        for (const app of apps) {
+          const reply = await send(app, '/me', { session });
+          expect(reply.status).toBe(200);
+          expect(reply.json).toEqual({
+            id: 'u-alice',
+            username: 'alice',
+            roles: ['user'],
+            authMethod: 'session',
+          });
+        }
+      });
+
+      it('GET /auth/csrf -> 200 { csrfToken } with the cookie; 401 anonymously', async () => {
+        const { session } = await sessionLogin();
+        const reply = await call('/auth/csrf', { session: { cookie: session.cookie } });
+        expect(reply.status).toBe(200);
+        expect(reply.json).toEqual({ csrfToken: expect.stringMatching(/^[\w-]{86}$/) });
+        expectError(await call('/auth/csrf'), 401, 'SECURITY_AUTHENTICATION_REQUIRED', []);
+      });
+
+      it('POST /notes -> 201 echo with the cookie and CSRF token, 403 without the token, 201 with a bearer token', async () => {
+        const { session } = await sessionLogin();
+        const body = JSON.stringify({ text: 'hello' });
+        const ok = await call('/notes', { session, body });
+        expect(ok.status).toBe(201);
+        expect(ok.json).toEqual({ text: 'hello' });
+        expectError(
+          await call('/notes', { session: { cookie: session.cookie }, body }),
+          403,
+          'SECURITY_CSRF_REJECTED',
+          [],
+        );
+        const bearer = await call('/notes', { token: await login(ALICE), body });
+        expect(bearer.status).toBe(201);
+        expectError(await call('/notes', { body }), 401, 'SECURITY_AUTHENTICATION_REQUIRED', []);
+      });
+
+      it('GET /auth/sessions lists the user’s sessions (id, createdAt, lastSeenAt, ip, userAgent, current); DELETE /auth/sessions/:id ends one', async () => {
+        const bob = await login(ADMIN);
+        const { session: first } = await sessionLogin(ADMIN);
+        const { session: second } = await sessionLogin(ADMIN);
+        const listed = await call('/auth/sessions', { session: { cookie: first.cookie } });
+        expect(listed.status).toBe(200);
+        expect(listed.headers.get('cache-control')).toMatch(/no-store/);
+        const sessions = listed.json as JsonObject[];
+        expect(sessions.length).toBeGreaterThanOrEqual(2);
+        for (const entry of sessions) {
+          expect(entry).toEqual({
+            id: expect.stringMatching(/^[\w-]{43}$/),
+            createdAt: expect.any(String),
+            lastSeenAt: expect.any(String),
+            ip: expect.any(String),
+            userAgent: expect.anything(),
+            current: expect.any(Boolean),
+          });
+          expect(Number.isNaN(Date.parse(String(entry.createdAt)))).toBe(false);
+        }
+        expect(sessions.filter((entry) => entry.current)).toHaveLength(1);
+        // The cookie value itself is never listed, only its hash.
+        expect(listed.text).not.toContain(first.cookie.split('=')[1]);
+        const byBearer = await call('/auth/sessions', { token: bob });
+        expect(byBearer.status).toBe(200);
+        expect((byBearer.json as unknown[]).length).toBe(sessions.length);
+
+        const other = sessions.find((entry) => entry.current !== true);
+        const deleted = await call(`/auth/sessions/${String(other?.id)}`, {
+          method: 'DELETE',
+          session: first,
+        });
+        expect(deleted.status).toBe(204);
+        const statuses = [...(await meEverywhere(first)), ...(await meEverywhere(second))];
+        // Exactly one of the two was ended (the other one listed), on every instance.
+        expect(statuses.filter((status) => status === 401)).toHaveLength(apps.length);
+        expectError(
+          await call(`/auth/sessions/${'A'.repeat(43)}`, { method: 'DELETE', session: first }),
+          404,
+          'SECURITY_SESSION_NOT_FOUND',
+          [],
+        );
+      });
+
+      it('POST /auth/logout -> 204, cookie cleared, the old cookie refused on every instance', async () => {
+        const { session } = await sessionLogin();
+        const reply = await call('/auth/logout', { session, body: '{}' });
+        expect(reply.status).toBe(204);
+        expect(reply.headers.getSetCookie()[0]).toMatch(/^__Host-rampart-session=; .*Max-Age=0/);
+        expect(await meEverywhere(session)).toEqual(apps.map(() => 401));
+        expectError(
+          await send(apps[0] ?? next(), '/me', { session }),
+          401,
+          'SECURITY_INVALID_SESSION',
+          [],
+        );
+      });
+
+      it('POST /auth/logout-all with the cookie -> 204; every session of the user refused everywhere', async () => {
+        const { session: one } = await sessionLogin();
+        const { session: two } = await sessionLogin();
+        const reply = await call('/auth/logout-all', { session: one, body: '{}' });
+        expect(reply.status).toBe(204);
+        expect(await meEverywhere(one)).toEqual(apps.map(() => 401));
+        expect(await meEverywhere(two)).toEqual(apps.map(() => 401));
       });
     });
 
