@@ -1,0 +1,150 @@
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import { assertKnownKeys, readChoice, readObject } from '../core/option-readers';
+import type { ThrottleCounter } from './throttle-counter.interface';
+import type { ThrottleResult } from './throttle-result.interface';
+import { THROTTLE_ALGORITHMS, type ThrottleAlgorithm } from './throttle-rule.interface';
+
+/**
+ * What `ThrottlerStorage.increment` resolves with (`@nestjs/throttler` does not export the
+ * interface by name). Its durations are in whole seconds, unlike the milliseconds it is given.
+ *
+ * @example
+ * const record: ThrottlerStorageRecord = await storage.increment(key, 60_000, 10, 60_000, 'default');
+ */
+export type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+
+/** Options of {@link RampartThrottlerStorage}. */
+export interface RampartThrottlerStorageOptions {
+  /**
+   * The algorithm of each named throttler (`ThrottlerModule.forRoot({ throttlers: [{ name }] })`;
+   * an unnamed throttler is `'default'`). Throttlers not listed use `defaultAlgorithm`.
+   * @default {}
+   */
+  readonly algorithms?: Readonly<Record<string, ThrottleAlgorithm>>;
+  /**
+   * The algorithm of throttlers not listed in `algorithms`.
+   * @default 'fixed-window'
+   */
+  readonly defaultAlgorithm?: ThrottleAlgorithm;
+}
+
+const OPTION_KEYS = ['algorithms', 'defaultAlgorithm'] as const;
+const OPTION_PATH = 'throttling';
+
+/**
+ * `@nestjs/throttler`'s `ThrottlerStorage` on top of a {@link ThrottleCounter}, so that
+ * `ThrottlerGuard`, `@Throttle()` and `@SkipThrottle()` work unchanged while the counting is
+ * Rampart's: shared through Redis, atomic, on Redis time, with a choice of algorithm per named
+ * throttler.
+ *
+ * How the guard's arguments and record map onto the counter:
+ *
+ * - `ttl` (ms) is the rule's `windowMs`, `limit` its `limit`, `blockDuration` (ms; the guard
+ *   passes `ttl` when none is set) its `blockMs`; fractions of a millisecond are rounded up, a
+ *   fractional limit down. A `limit` of 0 or less refuses every request without counting, as the
+ *   built-in storage does.
+ * - The counter key is `throttler:<name>:<key>`, the guard's key (by default a SHA-256 of class,
+ *   handler, throttler name and tracker) under the URI-encoded throttler name.
+ * - `totalHits` is `limit - remaining` for an allowed request, so that the guard's
+ *   `X-RateLimit-Remaining` is the counter's `remaining`, and `limit + 1` for a refused one;
+ *   `isBlocked` is `!allowed`; `timeToExpire` (`X-RateLimit-Reset`) is `resetMs` and
+ *   `timeToBlockExpire` (`Retry-After`) is `retryAfterMs`, both in whole seconds rounded up, as
+ *   the built-in storage gives them.
+ *
+ * A counter that cannot be reached rejects with `StoreUnavailableException`; the guard lets it
+ * through as a 503, never as an allowed request.
+ *
+ * @example
+ * ThrottlerModule.forRootAsync({
+ *   inject: [ThrottleCounter],
+ *   useFactory: (counter: ThrottleCounter) => ({
+ *     throttlers: [{ name: 'burst', ttl: 1_000, limit: 10 }, { name: 'sustained', ttl: 60_000, limit: 100 }],
+ *     storage: new RampartThrottlerStorage(counter, { algorithms: { burst: 'token-bucket', sustained: 'sliding-window' } }),
+ *   }),
+ * });
+ */
+export class RampartThrottlerStorage implements ThrottlerStorage {
+  private readonly algorithms: ReadonlyMap<string, ThrottleAlgorithm>;
+  private readonly defaultAlgorithm: ThrottleAlgorithm;
+
+  /**
+   * @throws SecurityConfigurationError naming `throttling.algorithms.<name>` or
+   *   `throttling.defaultAlgorithm` when an algorithm is unknown (with a "did you mean").
+   * @example
+   * new RampartThrottlerStorage(new MemoryThrottleCounter(), { defaultAlgorithm: 'sliding-window' });
+   */
+  constructor(
+    private readonly counter: ThrottleCounter,
+    options: RampartThrottlerStorageOptions = {},
+  ) {
+    const raw = readObject(options, OPTION_PATH);
+    assertKnownKeys(raw, OPTION_KEYS, OPTION_PATH);
+    const algorithms =
+      raw.algorithms === undefined ? {} : readObject(raw.algorithms, `${OPTION_PATH}.algorithms`);
+    this.algorithms = new Map(
+      Object.entries(algorithms).map(([name, algorithm]) => [
+        name,
+        readChoice(algorithm, `${OPTION_PATH}.algorithms.${name}`, THROTTLE_ALGORITHMS),
+      ]),
+    );
+    this.defaultAlgorithm =
+      raw.defaultAlgorithm === undefined
+        ? 'fixed-window'
+        : readChoice(raw.defaultAlgorithm, `${OPTION_PATH}.defaultAlgorithm`, THROTTLE_ALGORITHMS);
+  }
+
+  /**
+   * Counts one request of the throttler `throttlerName` on `key`; called by `ThrottlerGuard`.
+   *
+   * @param ttl the throttler's window, in milliseconds.
+   * @param limit requests allowed per window.
+   * @param blockDuration how long a refused key stays refused, in milliseconds.
+   * @returns the record, its durations in whole seconds.
+   * @throws RangeError when `ttl`, `limit` or `blockDuration` is out of the counter's range.
+   * @throws StoreUnavailableException when the counter cannot be reached.
+   * @example
+   * const record = await storage.increment(key, 60_000, 10, 60_000, 'default');
+   * if (record.isBlocked) response.setHeader('Retry-After', record.timeToBlockExpire);
+   */
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
+    const windowMs = Math.ceil(ttl);
+    const blockMs = Math.ceil(Math.max(0, blockDuration));
+    const wholeLimit = Math.floor(limit);
+    if (wholeLimit <= 0) {
+      const seconds = secondsOf(Math.max(windowMs, blockMs, 1));
+      return { totalHits: 1, timeToExpire: seconds, isBlocked: true, timeToBlockExpire: seconds };
+    }
+    const algorithm = this.algorithms.get(throttlerName) ?? this.defaultAlgorithm;
+    let result: ThrottleResult;
+    try {
+      result = await this.counter.hit(`throttler:${encodeURIComponent(throttlerName)}:${key}`, {
+        algorithm,
+        limit: wholeLimit,
+        windowMs,
+        blockMs,
+      });
+    } catch (error) {
+      if (error instanceof RangeError || error instanceof TypeError) {
+        throw new RangeError(`Throttler "${throttlerName}": ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
+    return {
+      totalHits: result.allowed ? wholeLimit - result.remaining : wholeLimit + 1,
+      timeToExpire: secondsOf(result.resetMs),
+      isBlocked: !result.allowed,
+      timeToBlockExpire: result.allowed ? 0 : secondsOf(result.retryAfterMs),
+    };
+  }
+}
+
+/** Whole seconds, rounded up: a client told to wait 0 s after 400 ms would come back too early. */
+function secondsOf(ms: number): number {
+  return Math.ceil(ms / 1_000);
+}
