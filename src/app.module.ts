@@ -7,6 +7,7 @@ import { DemoUsersService } from './demo-users.service';
 import { HealthController } from './health.controller';
 import { HttpErrorFilter } from './http-error.filter';
 import { JwksController } from './jwks.controller';
+import { LoginPageController } from './login-page.controller';
 import { MeController } from './me.controller';
 import { NotesController } from './notes.controller';
 import { securityOptionsFromEnv } from './security-options';
@@ -25,6 +26,7 @@ import { securityOptionsFromEnv } from './security-options';
     AdminController,
     NotesController,
     JwksController,
+    LoginPageController,
   ],
   providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
 })

@@ -41,6 +41,16 @@ describe('checkRequestProvenance', () => {
       'origin',
     ],
     [
+      'same-origin with Origin null (a form post under Referrer-Policy no-referrer)',
+      { 'sec-fetch-site': 'same-origin', origin: 'null' },
+      undefined,
+    ],
+    [
+      'cross-site with Origin null',
+      { 'sec-fetch-site': 'cross-site', origin: 'null' },
+      'fetch-metadata',
+    ],
+    [
       'cross-site from a trusted origin',
       { 'sec-fetch-site': 'cross-site', origin: 'https://admin.example.com' },
       undefined,

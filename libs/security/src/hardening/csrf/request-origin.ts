@@ -12,7 +12,8 @@ function single(value: string | string[] | undefined): string | undefined {
 /**
  * Checks where a browser says an unsafe request comes from, before any token: `Sec-Fetch-Site`
  * (Fetch Metadata) must be `same-origin` or `none` (typed by the user), and an `Origin` header
- * must be the app's own origin or one of `trustedOrigins`. `same-site` is refused like
+ * must be the app's own origin or one of `trustedOrigins` (`null` is accepted only when Fetch
+ * Metadata says same-origin: Chromium sends it for form posts under `no-referrer`). `same-site` is refused like
  * `cross-site`: a sibling subdomain is another application. A request without either header (a
  * non-browser client, an old browser) passes this check and relies on the CSRF token.
  *
@@ -32,7 +33,11 @@ export function checkRequestProvenance(
     origin !== undefined && !isOwnOrigin(request, origin) && !trustedOrigins.includes(origin);
   const site = single(request.headers['sec-fetch-site']);
   if (site === undefined) return foreignOrigin ? 'origin' : undefined;
-  if (site === 'same-origin' || site === 'none') return foreignOrigin ? 'origin' : undefined;
+  if (site === 'same-origin' || site === 'none') {
+    // Browsers send `Origin: null` on same-origin form posts from a page whose Referrer-Policy is
+    // `no-referrer` (Rampart's default); Fetch Metadata, which pages cannot forge, vouches for it.
+    return foreignOrigin && origin !== 'null' ? 'origin' : undefined;
+  }
   // same-site, cross-site or anything unknown: only an explicitly trusted origin passes.
   return origin !== undefined && trustedOrigins.includes(origin) ? undefined : 'fetch-metadata';
 }
