@@ -14,6 +14,7 @@ import {
 import {
   AuthenticationRequiredException,
   CredentialsService,
+  CsrfExempt,
   CurrentSession,
   CurrentUser,
   InvalidRequestException,
@@ -54,6 +55,9 @@ export class AuthController {
    * user exists or not; a cross-site login answers 403 (login CSRF).
    */
   @Public()
+  // The session's CSRF token is not needed to replace the session: login checks the request's
+  // provenance itself (login CSRF), and a stale or planted session must not block a login.
+  @CsrfExempt()
   @Post('login')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')

@@ -4,6 +4,8 @@ import { routeMetadata } from '../core/route-metadata';
 import { SECURITY_AUTHENTICATORS } from '../core/security.tokens';
 import type { SecurityRequest } from '../core/security-request.interface';
 import { AuthenticationRequiredException } from '../errors/authentication-required.exception';
+import { InvalidSessionException } from '../errors/invalid-session.exception';
+import { SessionExpiredException } from '../errors/session-expired.exception';
 import { StoreUnavailableException } from '../errors/store-unavailable.exception';
 import { markNoStore } from '../hardening/headers/no-store';
 import type { Authenticator } from './authenticator.interface';
@@ -15,7 +17,9 @@ import { PublicMetadata } from './public.decorator';
  * principal on `request.user`, invalid ones answer 401 (never falling through to another method).
  * With no credentials, `@Public()` routes proceed anonymously and every other route answers 401.
  * When the security store is unreachable, credentials cannot be checked: protected routes answer
- * 503, `@Public()` routes proceed anonymously (nothing is treated as authenticated).
+ * 503, `@Public()` routes proceed anonymously (nothing is treated as authenticated). A stale
+ * session cookie on a `@Public()` route (a login form, say) is cleared and the request proceeds
+ * anonymously; on other routes it is a 401.
  *
  * Subclass it and override the `protected` hooks to adapt it; register the subclass as `APP_GUARD`
  * in place of this one.
@@ -43,8 +47,7 @@ export class AuthenticationGuard implements CanActivate {
       try {
         request.user = await authenticator.authenticate(context);
       } catch (error) {
-        // A store outage must not take public routes down: they proceed anonymously.
-        if (error instanceof StoreUnavailableException && this.isPublic(context)) return true;
+        if (this.isPublic(context) && this.mayProceedAnonymously(authenticator, error)) return true;
         throw error;
       }
       markNoStore(context.switchToHttp().getResponse());
@@ -52,6 +55,20 @@ export class AuthenticationGuard implements CanActivate {
     }
     if (this.isPublic(context)) return true;
     throw new AuthenticationRequiredException(this.challenge);
+  }
+
+  /**
+   * On a `@Public()` route, whether a failed authentication may still run anonymously: when the
+   * store is unreachable (public routes stay up), and for a session cookie that is no longer
+   * valid (browsers send cookies ambiently; the response clears it). A bad bearer token or
+   * certificate, sent on purpose, is still a 401.
+   */
+  protected mayProceedAnonymously(authenticator: Authenticator, error: unknown): boolean {
+    if (error instanceof StoreUnavailableException) return true;
+    return (
+      authenticator.method === 'session' &&
+      (error instanceof InvalidSessionException || error instanceof SessionExpiredException)
+    );
   }
 
   /** Whether the route accepts anonymous requests. */

@@ -19,10 +19,15 @@ export class SessionAuthenticator implements Authenticator {
   constructor(private readonly sessions: SessionService) {}
 
   prepare(request: SecurityRequest, response: unknown): void {
-    (request as { _sessionManager?: unknown })._sessionManager = passportSessionManager(
-      this.sessions,
-      response,
-    );
+    const manager = passportSessionManager(this.sessions, response);
+    // passport's authenticate() assigns its own manager (which needs express-session) to every
+    // request it sees; this one stays: the assignment is ignored.
+    Object.defineProperty(request, '_sessionManager', {
+      configurable: true,
+      enumerable: false,
+      get: () => manager,
+      set: () => undefined,
+    });
   }
 
   presentsCredentials(request: SecurityRequest): boolean {

@@ -11,6 +11,7 @@ import { SecurityConfigurationError } from '../../errors/security-configuration.
 import { SessionExpiredException } from '../../errors/session-expired.exception';
 import { SessionLimitException } from '../../errors/session-limit.exception';
 import { SessionNotFoundException } from '../../errors/session-not-found.exception';
+import { StoreUnavailableException } from '../../errors/store-unavailable.exception';
 import { newCsrfSecret } from '../../hardening/csrf/csrf-token';
 import { checkRequestProvenance } from '../../hardening/csrf/request-origin';
 import type { SecurityUser } from '../user-provider.interface';
@@ -158,7 +159,8 @@ export class SessionService {
 
   /**
    * Ends the session of the request's cookie in the store, on every instance, and clears the
-   * cookie; resolves `false` when the request had no session cookie. It works from the cookie
+   * cookie; resolves `false` when the request had no session cookie, and rejects with 401 when
+   * its cookie names no live session. It works from the cookie
    * itself, so it also runs while the store is unreachable: then the cookie is still cleared, this
    * instance refuses the session at once, the deletion is retried until the store takes it, and
    * the call rejects with 503. A session logged out during an outage is not alive afterwards.
@@ -172,8 +174,12 @@ export class SessionService {
     if (cookie.state !== 'present' || !isWellFormedSessionId(cookie.value)) return false;
     const handle = hashSessionId(cookie.value);
     const authenticated = sessionOf(request)?.id === handle;
-    // Not authenticated (store down): the CSRF guard could not run, the provenance check still does.
-    if (!authenticated) this.assertSameOrigin(request);
+    if (!authenticated) {
+      // Not authenticated (store down, or a stale cookie): the CSRF guard could not run, the
+      // provenance check still does; a cookie of no live session is a 401.
+      this.assertSameOrigin(request);
+      if (!(await this.isLiveOrUnknown(handle))) throw new InvalidSessionException();
+    }
     const userId = authenticated ? request.user?.id : undefined;
     await this.repository.delete(handle, userId);
     this.events?.emit({
@@ -325,6 +331,16 @@ export class SessionService {
     return { principal: this.principalOf(current, handle), session };
   }
 
+  /** Whether the store holds the session, or cannot say (unreachable): `false` only when gone. */
+  private async isLiveOrUnknown(handle: string): Promise<boolean> {
+    try {
+      return (await this.repository.load(handle)) !== undefined;
+    } catch (error) {
+      if (error instanceof StoreUnavailableException) return true;
+      throw error;
+    }
+  }
+
   /** Refuses a request a browser says comes from another site (login CSRF and the like). */
   private assertSameOrigin(request: SecurityRequest): void {
     const refusal = checkRequestProvenance(request, this.options.csrf.trustedOrigins);
@@ -389,9 +405,14 @@ export class SessionService {
     return undefined;
   }
 
-  /** Store expiry: the idle timeout, never past the absolute end. At least 1 ms. */
+  /**
+   * Store expiry: the idle timeout, never past the absolute end, plus a minute, so that the
+   * server (not the store) sees the session expire and can say so (`SECURITY_SESSION_EXPIRED`).
+   */
   private ttlMs(record: SessionRecord, now: number): number {
-    return Math.max(1, Math.min(this.options.idleTimeoutMs, record.absoluteExpiresAt - now));
+    return (
+      Math.max(1, Math.min(this.options.idleTimeoutMs, record.absoluteExpiresAt - now)) + 60_000
+    );
   }
 
   private principalOf(record: SessionRecord, handle: string): Principal {
