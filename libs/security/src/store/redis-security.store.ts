@@ -17,6 +17,7 @@ import {
   recordToJson,
   toJson,
 } from './store-arguments';
+import { CommandTimeoutError, withTimeout } from './with-timeout';
 
 /** Options of {@link RedisSecurityStore.connect}. */
 export interface RedisSecurityStoreOptions {
@@ -587,28 +588,6 @@ export class RedisSecurityStore implements SecurityStore, OnApplicationShutdown 
       }
     }
     if (client.isOpen) await client.disconnect().catch(() => undefined);
-  }
-}
-
-/** Races `promise` against a timer; the timer is always cleared. */
-async function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new CommandTimeoutError(timeoutMs));
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-class CommandTimeoutError extends Error {
-  constructor(timeoutMs: number) {
-    super(`Redis did not answer within ${timeoutMs} ms`);
-    this.name = 'CommandTimeoutError';
   }
 }
 

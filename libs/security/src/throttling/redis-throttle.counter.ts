@@ -6,6 +6,7 @@ import type { ThrottleCounter } from './throttle-counter.interface';
 import type { ThrottleResult } from './throttle-result.interface';
 import type { ThrottleRule } from './throttle-rule.interface';
 import { THROTTLE_SCRIPTS, type LuaScript } from './redis-throttle.scripts';
+import { CommandTimeoutError, withTimeout } from '../store/with-timeout';
 
 /**
  * Keys and arguments of one script call, as node-redis 4 takes them.
@@ -178,28 +179,6 @@ function isNoScript(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { message } = error as { message?: unknown };
   return typeof message === 'string' && message.startsWith('NOSCRIPT');
-}
-
-/** Races `promise` against a timer; the timer is always cleared. */
-async function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new CommandTimeoutError(timeoutMs));
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-class CommandTimeoutError extends Error {
-  constructor(timeoutMs: number) {
-    super(`no answer within ${timeoutMs} ms`);
-    this.name = 'CommandTimeoutError';
-  }
 }
 
 /**
