@@ -83,6 +83,7 @@ export { SecurityHeaders } from './hardening/headers/security-headers.decorator'
 export type { SecurityHeadersOptions } from './hardening/headers/security-headers-options.interface';
 export { CsrfExempt } from './hardening/csrf/csrf-exempt.decorator';
 export { CsrfGuard } from './hardening/csrf/csrf.guard';
+export { PrototypePollutionGuard } from './hardening/sanitize/prototype-pollution.guard';
 
 // Store
 export { SecurityStore } from './store/security-store.interface';

@@ -37,6 +37,7 @@ import { SessionAuthenticator } from '../authn/session/session.authenticator';
 import { SessionRepository } from '../authn/session/session.repository';
 import { SessionService } from '../authn/session/session.service';
 import { CsrfGuard } from '../hardening/csrf/csrf.guard';
+import { PrototypePollutionGuard } from '../hardening/sanitize/prototype-pollution.guard';
 import { AuthorizationGuard } from '../authz/authorization.guard';
 import { RolesExplorer } from '../authz/roles.explorer';
 import { SecurityConfigurationError } from '../errors/security-configuration.error';
@@ -127,6 +128,7 @@ const providers: Provider[] = [
   RolesExplorer,
   SessionRepository,
   SessionService,
+  { provide: APP_GUARD, useClass: PrototypePollutionGuard },
   { provide: APP_GUARD, useClass: AuthenticationGuard },
   { provide: APP_GUARD, useClass: AuthorizationGuard },
   { provide: APP_GUARD, useClass: CsrfGuard },

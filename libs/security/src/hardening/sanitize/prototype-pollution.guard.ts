@@ -1,0 +1,30 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { InvalidRequestException } from '../../errors/invalid-request.exception';
+import { findPollutionKey } from './find-pollution-key';
+
+/**
+ * Refuses, with `400 SECURITY_BAD_REQUEST`, any request whose parsed body, query or route
+ * parameters carry a prototype-polluting key (`__proto__`, or `constructor.prototype`), before
+ * any handler, pipe or authentication sees them. The message names the part, never the value.
+ * Global, first of Rampart's guards.
+ *
+ * @example
+ * // POST /notes {"__proto__": {"isAdmin": true}} -> 400 SECURITY_BAD_REQUEST
+ */
+@Injectable()
+export class PrototypePollutionGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
+    const request = context
+      .switchToHttp()
+      .getRequest<{ body?: unknown; query?: unknown; params?: unknown }>();
+    for (const part of ['body', 'query', 'params'] as const) {
+      if (findPollutionKey(request[part]) !== undefined) {
+        throw new InvalidRequestException(
+          `The request ${part} contains a key that is not allowed (__proto__ or constructor.prototype).`,
+        );
+      }
+    }
+    return true;
+  }
+}
