@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { probeSocket } from './probe-socket';
 
 /** A throwaway clamd, listening on a unix socket in its own temporary directory. */
 export interface ClamdHandle {
@@ -179,28 +179,11 @@ async function waitForPong(
 }
 
 function pingOnce(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ path: socketPath });
-    let reply = '';
-    const finish = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1_000, () => {
-      finish(false);
-    });
-    socket.once('error', () => {
-      finish(false);
-    });
-    socket.once('connect', () => {
-      socket.write('zPING\0');
-    });
-    socket.on('data', (chunk) => {
-      reply += chunk.toString('latin1');
-      if (reply.includes('\0')) finish(reply === 'PONG\0');
-    });
-    socket.once('close', () => {
-      finish(false);
-    });
+  return probeSocket({
+    connect: { path: socketPath },
+    request: 'zPING\0',
+    terminator: '\0',
+    accept: (reply) => reply === 'PONG\0',
+    timeoutMs: 1_000,
   });
 }

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { probeSocket } from './probe-socket';
 
 /** A Redis reachable by the tests, and how to let go of it. */
 export interface TestRedis {
@@ -201,25 +202,11 @@ async function waitForPong(port: number, running: () => boolean): Promise<void> 
 }
 
 function pingOnce(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    let reply = '';
-    const finish = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => {
-      finish(false);
-    });
-    socket.once('error', () => {
-      finish(false);
-    });
-    socket.once('connect', () => {
-      socket.write('PING\r\n');
-    });
-    socket.on('data', (chunk) => {
-      reply += chunk.toString();
-      if (reply.includes('\r\n')) finish(reply.startsWith('+PONG'));
-    });
+  return probeSocket({
+    connect: { host: '127.0.0.1', port },
+    request: 'PING\r\n',
+    terminator: '\r\n',
+    accept: (reply) => reply.startsWith('+PONG'),
+    timeoutMs: 500,
   });
 }
