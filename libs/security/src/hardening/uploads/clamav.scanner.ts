@@ -63,17 +63,19 @@ export class ClamAvScanner implements UploadScanner {
   /**
    * Checks the options once; it does not connect (see {@link ping} for a readiness check).
    *
+   * @param optionPath Where the options live, for error messages (`uploads.clamav` when they
+   *   come from SecurityModule's options).
    * @throws SecurityConfigurationError naming the option (`clamav.timeoutMs`, ...) when one is
    *   unknown or malformed, or when neither or both of `socketPath` and `port` are given.
    * @example
    * new ClamAvScanner({ host: 'clamav', port: 3310, maxStreamBytes: 10 * 1024 * 1024 });
    */
-  constructor(options: ClamAvScannerOptions) {
-    const raw = readObject(options, 'clamav');
-    assertKnownKeys(raw, OPTION_KEYS, 'clamav');
+  constructor(options: ClamAvScannerOptions, optionPath = 'clamav') {
+    const raw = readObject(options, optionPath);
+    assertKnownKeys(raw, OPTION_KEYS, optionPath);
     if ((raw.socketPath === undefined) === (raw.port === undefined)) {
       throw new SecurityConfigurationError(
-        'clamav',
+        optionPath,
         'needs exactly one of "socketPath" and "port"',
         "set `socketPath` to clamd's LocalSocket, or `port` (and `host`) to its TCPSocket",
       );
@@ -81,22 +83,22 @@ export class ClamAvScanner implements UploadScanner {
     if (raw.socketPath !== undefined) {
       if (raw.host !== undefined) {
         throw new SecurityConfigurationError(
-          'clamav.host',
+          `${optionPath}.host`,
           'cannot be combined with "socketPath"',
           'remove `host`, or replace `socketPath` with `port`',
         );
       }
-      this.endpoint = { path: readString(raw.socketPath, 'clamav.socketPath') };
+      this.endpoint = { path: readString(raw.socketPath, `${optionPath}.socketPath`) };
     } else {
       this.endpoint = {
-        host: raw.host === undefined ? '127.0.0.1' : readString(raw.host, 'clamav.host'),
-        port: readNumber(raw.port, 'clamav.port', { integer: true, min: 1, max: 65_535 }),
+        host: raw.host === undefined ? '127.0.0.1' : readString(raw.host, `${optionPath}.host`),
+        port: readNumber(raw.port, `${optionPath}.port`, { integer: true, min: 1, max: 65_535 }),
       };
     }
     const ms = (key: string, fallback: number, max: number): number =>
       raw[key] === undefined
         ? fallback
-        : readNumber(raw[key], `clamav.${key}`, {
+        : readNumber(raw[key], `${optionPath}.${key}`, {
             integer: true,
             min: 1,
             max,
@@ -105,7 +107,12 @@ export class ClamAvScanner implements UploadScanner {
     const bytes = (key: string, fallback: number, max: number): number =>
       raw[key] === undefined
         ? fallback
-        : readNumber(raw[key], `clamav.${key}`, { integer: true, min: 1, max, unit: 'bytes' });
+        : readNumber(raw[key], `${optionPath}.${key}`, {
+            integer: true,
+            min: 1,
+            max,
+            unit: 'bytes',
+          });
     this.connectTimeoutMs = ms('connectTimeoutMs', 2_000, 600_000);
     this.timeoutMs = ms('timeoutMs', 60_000, 3_600_000);
     this.maxStreamBytes = bytes('maxStreamBytes', 25 * 1024 * 1024, MAX_STREAM_BYTES);
