@@ -30,6 +30,32 @@ describe('findPollutionKey', () => {
     expect(findPollutionKey(deep)).toBe('(too deep)');
   });
 
+  it.each([
+    ['__proto__[polluted]', '__proto__[polluted]'],
+    ['a[__proto__][polluted]', 'a[__proto__][polluted]'],
+    ['a.__proto__.polluted', 'a.__proto__.polluted'],
+    ['__proto__.polluted', '__proto__.polluted'],
+    ['constructor[prototype][polluted]', 'constructor[prototype][polluted]'],
+    ['constructor.prototype.polluted', 'constructor.prototype.polluted'],
+    ['a[constructor][prototype]', 'a[constructor][prototype]'],
+  ])('finds the flat name %s, which an expanding parser would turn into a path', (name, path) => {
+    expect(findPollutionKey({ ok: '1', [name]: 'yes' })).toBe(path);
+    expect(findPollutionKey({ nested: { [name]: 'yes' } })).toBe(`nested.${path}`);
+  });
+
+  it.each([
+    ['a[b]'],
+    ['a[]'],
+    ['a.b.c'],
+    ['constructor[name]'],
+    ['prototype[constructor]'],
+    ['x__proto__[y]'],
+    ['__proto__x.y'],
+    ['a[__proto][b]'],
+  ])('lets the flat name %s through', (name) => {
+    expect(findPollutionKey({ [name]: '1' })).toBeUndefined();
+  });
+
   it('finds a query-string key', () => {
     const query: Record<string, unknown> = Object.create(null);
     query.__proto__ = 'x';

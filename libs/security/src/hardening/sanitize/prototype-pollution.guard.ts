@@ -4,12 +4,15 @@ import { findPollutionKey } from './find-pollution-key';
 
 /**
  * Refuses, with `400 SECURITY_BAD_REQUEST`, any request whose parsed body, query or route
- * parameters carry a prototype-polluting key (`__proto__`, or `constructor.prototype`), before
- * any handler, pipe or authentication sees them. The message names the part, never the value.
- * Global, first of Rampart's guards.
+ * parameters carry a prototype-polluting key (`__proto__`, or `constructor.prototype`, also
+ * spelled in one flat name such as `__proto__[x]`), before any handler, pipe or authentication
+ * sees them: rejected, not stripped, so a client learns its input was refused and nothing is
+ * silently dropped. The message names the part, never the value. Global, right after
+ * `RepeatedQueryGuard`, so the query it checks is the one handlers will see.
  *
  * @example
  * // POST /notes {"__proto__": {"isAdmin": true}} -> 400 SECURITY_BAD_REQUEST
+ * // GET /notes?__proto__[isAdmin]=1               -> 400 SECURITY_BAD_REQUEST
  */
 @Injectable()
 export class PrototypePollutionGuard implements CanActivate {

@@ -1,0 +1,109 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { resolveSecurityOptions } from '../../core/resolve-security-options';
+import { InvalidRequestException } from '../../errors/invalid-request.exception';
+import type { RepeatedQueryPolicy } from './input-options.interface';
+import { QueryArrays } from './query-arrays.decorator';
+import { RepeatedQueryGuard } from './repeated-query.guard';
+
+class SearchController {
+  plain(): void {}
+
+  @QueryArrays('tag')
+  tagged(): void {}
+}
+
+/** An Express 5 request: `query` is a getter on the prototype that parses the URL on each read. */
+function expressLikeRequest(url: string): { url: string; query: unknown } {
+  const prototype = {};
+  Object.defineProperty(prototype, 'query', {
+    configurable: true,
+    enumerable: true,
+    get: () => ({ parsedByTheAdapter: url }),
+  });
+  const request = Object.create(prototype) as { url: string; query: unknown };
+  request.url = url;
+  return request;
+}
+
+function contextOf(
+  request: object,
+  handler: 'plain' | 'tagged' = 'plain',
+  type = 'http',
+): ExecutionContext {
+  return {
+    getType: () => type,
+    getHandler: () => SearchController.prototype[handler],
+    getClass: () => SearchController,
+    switchToHttp: () => ({ getRequest: () => request }),
+  } as unknown as ExecutionContext;
+}
+
+function guardFor(policy: RepeatedQueryPolicy): RepeatedQueryGuard {
+  return new RepeatedQueryGuard(
+    new Reflector(),
+    resolveSecurityOptions({ environment: 'test', input: { repeatedQueryParameters: policy } }),
+  );
+}
+
+describe('RepeatedQueryGuard', () => {
+  it('replaces the adapter getter by the normalized query, the same on every read', () => {
+    const request = expressLikeRequest('/search?a=1&a=2&b=3');
+    expect(guardFor('last').canActivate(contextOf(request))).toBe(true);
+    expect({ ...(request.query as object) }).toEqual({ a: '2', b: '3' });
+    expect(request.query).toBe(request.query);
+    request.query = { replaced: true };
+    expect(request.query).toEqual({ replaced: true });
+  });
+
+  it('replaces a plain query property too (Fastify)', () => {
+    const request = { url: '/search?tag=x', query: { tag: 'x' } };
+    guardFor('reject').canActivate(contextOf(request, 'tagged'));
+    expect({ ...request.query }).toEqual({ tag: ['x'] });
+  });
+
+  it('refuses a repeated parameter naming it, never its values', () => {
+    const request = expressLikeRequest('/search?role=user-value&role=admin-value');
+    let error: unknown;
+    try {
+      guardFor('reject').canActivate(contextOf(request));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InvalidRequestException);
+    const body = (error as InvalidRequestException).toBody();
+    expect(body).toEqual({
+      statusCode: 400,
+      code: 'SECURITY_BAD_REQUEST',
+      message: 'The query parameter "role" is repeated; send it once.',
+    });
+  });
+
+  it('quotes a hostile name safely: escaped and cut', () => {
+    const name = `x\u0000\n<script>\u2028${'y'.repeat(200)}`;
+    const encoded = encodeURIComponent(name);
+    const request = expressLikeRequest(`/search?${encoded}=1&${encoded}=2`);
+    let message = '';
+    try {
+      guardFor('reject').canActivate(contextOf(request));
+    } catch (caught) {
+      message = (caught as InvalidRequestException).message;
+    }
+    expect(message).toMatch(
+      /^The query parameter "x\\u0000\\n<script>\\u2028y+\.\.\." is repeated/,
+    );
+    expect(message.length).toBeLessThan(140);
+  });
+
+  it('honours @QueryArrays() on the route under the reject policy', () => {
+    const request = expressLikeRequest('/search?tag=a&tag[]=b');
+    expect(guardFor('reject').canActivate(contextOf(request, 'tagged'))).toBe(true);
+    expect({ ...(request.query as object) }).toEqual({ tag: ['a', 'b'] });
+  });
+
+  it('leaves non-HTTP contexts alone', () => {
+    const request = expressLikeRequest('/search?a=1&a=2');
+    expect(guardFor('reject').canActivate(contextOf(request, 'plain', 'rpc'))).toBe(true);
+    expect(request.query).toEqual({ parsedByTheAdapter: '/search?a=1&a=2' });
+  });
+});

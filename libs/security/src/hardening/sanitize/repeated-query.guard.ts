@@ -1,0 +1,95 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { routeMetadata } from '../../core/route-metadata';
+import type { ResolvedSecurityOptions } from '../../core/resolved-security-options.interface';
+import { RESOLVED_SECURITY_OPTIONS } from '../../core/security.tokens';
+import { InvalidRequestException } from '../../errors/invalid-request.exception';
+import type { RepeatedQueryPolicy } from './input-options.interface';
+import { normalizeQuery, queryStringOf, type NormalizedQuery } from './normalize-query';
+import { QueryArraysMetadata } from './query-arrays.decorator';
+
+/** The request fields this guard reads and replaces; the same names on Express and Fastify. */
+interface QueryRequest {
+  readonly url?: string;
+  query?: unknown;
+}
+
+const NO_LISTS: ReadonlySet<string> = new Set();
+/** Longest parameter name quoted in an error message; longer ones are cut. */
+const MAX_QUOTED_NAME = 64;
+
+/**
+ * Makes the query that guards after it, interceptors, pipes and handlers see the same on Express
+ * and Fastify, whatever their query parsers (Express 5's `simple` or `extended`, Fastify's
+ * `fast-querystring` or a custom one): it parses the request's query string itself (see
+ * {@link normalizeQuery}), applies `input.repeatedQueryParameters` and the route's
+ * `@QueryArrays()`, and puts the result in `request.query` (on Express an own property in front
+ * of the getter that would parse the URL again on every read). Under `'reject'` a repeated
+ * parameter answers `400 SECURITY_BAD_REQUEST` naming the parameter, never a value. Global, the
+ * first of Rampart's guards; middleware runs before guards and still sees the adapter's parse.
+ *
+ * @example
+ * // GET /users?role=user&role=admin -> 400 SECURITY_BAD_REQUEST
+ * //   'The query parameter "role" is repeated; send it once.'
+ */
+@Injectable()
+export class RepeatedQueryGuard implements CanActivate {
+  private readonly policy: RepeatedQueryPolicy;
+  /** A set per `@QueryArrays()` metadata array, built on its first request. */
+  private readonly listSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+  constructor(
+    protected readonly reflector: Reflector,
+    @Inject(RESOLVED_SECURITY_OPTIONS) options: ResolvedSecurityOptions,
+  ) {
+    this.policy = options.input.repeatedQueryParameters;
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
+    const request = context.switchToHttp().getRequest<QueryRequest>();
+    const result = normalizeQuery(
+      queryStringOf(request.url ?? ''),
+      this.policy,
+      this.listsOf(context),
+    );
+    if (result.repeated !== undefined) {
+      throw new InvalidRequestException(
+        `The query parameter ${quoteName(result.repeated)} is repeated; send it once.`,
+      );
+    }
+    replaceQuery(request, result.query);
+    return true;
+  }
+
+  /** The route's `@QueryArrays()` names, the method's beating the controller's. */
+  protected listsOf(context: ExecutionContext): ReadonlySet<string> {
+    const names = routeMetadata(this.reflector, QueryArraysMetadata, context);
+    if (names === undefined) return NO_LISTS;
+    let lists = this.listSets.get(names);
+    if (lists === undefined) {
+      lists = new Set(names);
+      this.listSets.set(names, lists);
+    }
+    return lists;
+  }
+}
+
+/** Replaces `request.query`; an own data property also hides Express 5's re-parsing getter. */
+function replaceQuery(request: QueryRequest, query: NormalizedQuery): void {
+  Object.defineProperty(request, 'query', {
+    value: query,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+}
+
+/** A client-chosen name, quoted for a message: control characters escaped, length capped. */
+function quoteName(name: string): string {
+  const short = name.length > MAX_QUOTED_NAME ? `${name.slice(0, MAX_QUOTED_NAME)}...` : name;
+  return JSON.stringify(short).replace(/[^\x20-\x7e]/g, (c) => {
+    const code = c.codePointAt(0) ?? 0;
+    return `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
