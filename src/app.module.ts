@@ -11,6 +11,7 @@ import { LoginPageController } from './login-page.controller';
 import { MeController } from './me.controller';
 import { NotesController } from './notes.controller';
 import { securityOptionsFromEnv } from './security-options';
+import { UploadController } from './upload.controller';
 
 @Module({
   imports: [
@@ -25,6 +26,7 @@ import { securityOptionsFromEnv } from './security-options';
     MeController,
     AdminController,
     NotesController,
+    UploadController,
     JwksController,
     LoginPageController,
   ],

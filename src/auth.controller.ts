@@ -24,6 +24,7 @@ import {
   RefreshTokenService,
   RevocationService,
   SessionService,
+  ThrottleCredentials,
   type Principal,
   type ResolvedSecurityOptions,
   type SecurityRequest,
@@ -58,6 +59,7 @@ export class AuthController {
   // The session's CSRF token is not needed to replace the session: login checks the request's
   // provenance itself (login CSRF), and a stale or planted session must not block a login.
   @CsrfExempt()
+  @ThrottleCredentials()
   @Post('login')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
@@ -118,6 +120,7 @@ export class AuthController {
    * tokens are bound to the client certificate (RFC 8705): they only work with it.
    */
   @Public()
+  @ThrottleCredentials()
   @Post('token')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store') // RFC 6749 section 5.1
@@ -136,6 +139,7 @@ export class AuthController {
 
   /** Rotates a refresh token; a rotated token presented again revokes its family. */
   @Public()
+  @ThrottleCredentials()
   @Post('refresh')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')

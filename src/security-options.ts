@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { SecurityModuleOptions } from '@rampart/security';
+import { UnavailableUploadScanner, type SecurityModuleOptions } from '@rampart/security';
 
 /** The value of an environment variable, `undefined` when unset or empty. */
 function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -34,6 +34,85 @@ function mtlsOptionsFromEnv(env: NodeJS.ProcessEnv): SecurityModuleOptions['mtls
             .filter((entry) => entry !== ''),
     ...(header === undefined ? {} : { forwardedCertificateHeader: header }),
   };
+}
+
+/** A comma-separated list from the environment; `undefined` when unset or empty. */
+function envList(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
+  const value = envValue(env, name);
+  return value
+    ?.split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
+/** A whole number from the environment; `undefined` when unset or empty. */
+function envInteger(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
+  const value = envValue(env, name);
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < min) {
+    throw new Error(
+      `${name} must be a whole number of at least ${min}, got "${value}". Fix: correct or unset it.`,
+    );
+  }
+  return number;
+}
+
+/**
+ * The `throttling` option from the environment: `THROTTLE_TRUSTED_PROXIES` (comma-separated
+ * addresses or CIDR ranges of the proxies in front of the app), `THROTTLE_LIMIT` (requests a
+ * minute per client and route; default 600) and `THROTTLE_LOGIN_LIMIT` (attempts per account
+ * every 15 minutes on login, token and refresh; default 10, and ten times that per client IP).
+ */
+function throttlingOptionsFromEnv(env: NodeJS.ProcessEnv): SecurityModuleOptions['throttling'] {
+  const trustedProxies = envList(env, 'THROTTLE_TRUSTED_PROXIES');
+  const limit = envInteger(env, 'THROTTLE_LIMIT', 1);
+  const loginLimit = envInteger(env, 'THROTTLE_LOGIN_LIMIT', 1);
+  return {
+    ...(trustedProxies === undefined ? {} : { trustedProxies }),
+    ...(limit === undefined ? {} : { throttlers: [{ name: 'default', limit, windowMs: 60_000 }] }),
+    ...(loginLimit === undefined
+      ? {}
+      : {
+          credentials: {
+            perAccount: { limit: loginLimit, windowMs: 15 * 60_000 },
+            perIp: { limit: loginLimit * 10, windowMs: 15 * 60_000 },
+          },
+        }),
+  };
+}
+
+/**
+ * The `uploads` option from the environment: clamd on the unix socket `CLAMAV_SOCKET`, or on TCP
+ * at `CLAMAV_HOST` (default 127.0.0.1) and `CLAMAV_PORT`. Without either, uploads are refused
+ * with 503 SECURITY_SCANNER_UNAVAILABLE (never accepted unscanned); the app still starts.
+ */
+function uploadsOptionsFromEnv(env: NodeJS.ProcessEnv): SecurityModuleOptions['uploads'] {
+  const socketPath = envValue(env, 'CLAMAV_SOCKET');
+  const host = envValue(env, 'CLAMAV_HOST');
+  const port = envValue(env, 'CLAMAV_PORT');
+  if (socketPath !== undefined) {
+    if (host !== undefined || port !== undefined) {
+      throw new Error(
+        'CLAMAV_SOCKET cannot be combined with CLAMAV_HOST or CLAMAV_PORT. Fix: set the unix socket or the TCP address of clamd, not both.',
+      );
+    }
+    return { clamav: { socketPath } };
+  }
+  if (port === undefined) {
+    if (host !== undefined) {
+      throw new Error(
+        'CLAMAV_HOST is set without CLAMAV_PORT. Fix: set CLAMAV_PORT (usually 3310).',
+      );
+    }
+    return {
+      scanner: new UnavailableUploadScanner('CLAMAV_SOCKET or CLAMAV_HOST/CLAMAV_PORT is not set'),
+    };
+  }
+  if (!/^\d{1,5}$/.test(port)) {
+    throw new Error(`CLAMAV_PORT must be a port number, got "${port}". Fix: correct or unset it.`);
+  }
+  return { clamav: { ...(host === undefined ? {} : { host }), port: Number(port) } };
 }
 
 /** What the reference app passes to the HTTPS server (Express `httpsOptions`, Fastify `https`). */
@@ -98,7 +177,9 @@ export function httpsOptionsFromEnv(env: NodeJS.ProcessEnv): ReferenceTlsOptions
  * The reference app's SecurityModule options, read from the environment (see README):
  * SECURITY_STORE=memory|redis, REDIS_URL, REDIS_KEY_PREFIX, NODE_ENV, JWT_ISSUER, JWT_AUDIENCE, and for production
  * JWT_PRIVATE_KEY (PEM, PKCS#8, P-256) with JWT_KID; mTLS with TLS_CA_FILE, MTLS_TRUSTED_PROXIES
- * and MTLS_CERT_HEADER; SESSION_ALLOW_INSECURE_HTTP=true (development only) sends the session
+ * and MTLS_CERT_HEADER; throttling with THROTTLE_TRUSTED_PROXIES, THROTTLE_LIMIT and
+ * THROTTLE_LOGIN_LIMIT; upload scanning with CLAMAV_SOCKET, or CLAMAV_HOST and CLAMAV_PORT;
+ * SESSION_ALLOW_INSECURE_HTTP=true (development only) sends the session
  * cookie without Secure over plain HTTP.
  */
 export function securityOptionsFromEnv(env: NodeJS.ProcessEnv): SecurityModuleOptions {
@@ -126,6 +207,8 @@ export function securityOptionsFromEnv(env: NodeJS.ProcessEnv): SecurityModuleOp
       ...(env.SESSION_ALLOW_INSECURE_HTTP === 'true' ? { dangerouslyAllowInsecureHttp: true } : {}),
     },
     roles: { hierarchy: { admin: ['user'], user: [] } },
+    throttling: throttlingOptionsFromEnv(env),
+    uploads: uploadsOptionsFromEnv(env),
     store:
       store === 'redis'
         ? {

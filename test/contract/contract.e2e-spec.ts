@@ -655,6 +655,15 @@ describe.each(SET_UPS)(
         expectError(await call('/notes', { body }), 401, 'SECURITY_AUTHENTICATION_REQUIRED', []);
       });
 
+      it('POST /notes over the 100 KiB body cap -> 413 SECURITY_BODY_TOO_LARGE, with the security headers', async () => {
+        const token = await login(ALICE);
+        const body = JSON.stringify({ text: 'a'.repeat(100 * 1024) });
+        const reply = await call('/notes', { token, body });
+        expectError(reply, 413, 'SECURITY_BODY_TOO_LARGE', [token]);
+        expectSecurityHeaders(reply);
+        expectNoStore(reply);
+      });
+
       it('GET /auth/sessions lists the user’s sessions (id, createdAt, lastSeenAt, ip, userAgent, current); DELETE /auth/sessions/:id ends one', async () => {
         const bob = await login(ADMIN);
         const { session: first } = await sessionLogin(ADMIN);

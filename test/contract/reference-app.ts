@@ -15,7 +15,7 @@ export interface ReferenceAppOptions {
   /**
    * Extra environment for the child, applied last: a string sets a variable, `undefined` removes
    * it. The defaults are `PORT=0`, `HOST=127.0.0.1`, `NODE_ENV=test`, `NO_COLOR=1`, `ADAPTER`,
-   * `SECURITY_STORE`, and for Redis `REDIS_URL` from the test environment.
+   * `SECURITY_STORE`, `THROTTLE_LIMIT` and `THROTTLE_LOGIN_LIMIT` (both 100000), and for Redis `REDIS_URL` from the test environment.
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -66,8 +66,9 @@ const NOT_INHERITED = new Set([
   'NO_COLOR',
   'FORCE_COLOR',
   'NODE_OPTIONS',
+  'UPLOAD_DIR',
 ]);
-const NOT_INHERITED_PREFIXES = ['JWT_', 'OIDC_', 'TLS_', 'MTLS_'];
+const NOT_INHERITED_PREFIXES = ['JWT_', 'OIDC_', 'TLS_', 'MTLS_', 'THROTTLE_', 'CLAMAV_'];
 
 /** Children started by this module and not yet exited: stopped at the latest on teardown. */
 const running = new Set<ChildProcess>();
@@ -163,6 +164,10 @@ function childEnvironment(options: ReferenceAppOptions): NodeJS.ProcessEnv {
     NO_COLOR: '1',
     ADAPTER: options.adapter,
     SECURITY_STORE: options.store,
+    // Suites log the demo users in many times from one address: far more than the default
+    // credential limits allow. Throttling suites pass `THROTTLE_LOGIN_LIMIT: undefined`.
+    THROTTLE_LOGIN_LIMIT: '100000',
+    THROTTLE_LIMIT: '100000',
   });
   if (options.store === 'redis') {
     const redisUrl = process.env.REDIS_URL;

@@ -1,3 +1,4 @@
+import { GENEROUS_THROTTLING } from '../support/apps';
 import {
   Module,
   type DynamicModule,
@@ -29,7 +30,11 @@ export class SessionsModule {
     return {
       module: SessionsModule,
       imports: [
-        SecurityModule.forRoot({ ...options, userProvider: DemoUsersService }),
+        SecurityModule.forRoot({
+          throttling: GENEROUS_THROTTLING,
+          ...options,
+          userProvider: DemoUsersService,
+        }),
         ...(extras.imports ?? []),
       ],
       controllers: [

@@ -1,3 +1,4 @@
+import { GENEROUS_THROTTLING } from '../support/apps';
 import { Controller, Get, Module, type DynamicModule } from '@nestjs/common';
 import {
   CurrentUser,
@@ -27,7 +28,13 @@ export class SessionOutageModule {
   static with(options: SecurityModuleOptions): DynamicModule {
     return {
       module: SessionOutageModule,
-      imports: [SecurityModule.forRoot({ ...options, userProvider: DemoUsersService })],
+      imports: [
+        SecurityModule.forRoot({
+          throttling: GENEROUS_THROTTLING,
+          ...options,
+          userProvider: DemoUsersService,
+        }),
+      ],
       controllers: [AuthController, MeController, HealthController, WhoAmIController],
     };
   }

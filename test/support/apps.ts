@@ -55,3 +55,14 @@ export class ManualClock {
     this.current += ms;
   }
 }
+
+/**
+ * Throttling for scenarios that are not about throttling: they log the demo users in many times
+ * from one address, far beyond the default credential limits. Throttling suites set their own.
+ */
+export const GENEROUS_THROTTLING = {
+  credentials: {
+    perAccount: { limit: 100_000, windowMs: 60_000 },
+    perIp: { limit: 100_000, windowMs: 60_000 },
+  },
+} as const;

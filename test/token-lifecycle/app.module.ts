@@ -1,3 +1,4 @@
+import { GENEROUS_THROTTLING } from '../support/apps';
 import { Controller, Get, Module, type DynamicModule } from '@nestjs/common';
 import {
   CurrentUser,
@@ -23,7 +24,13 @@ export class TokenLifecycleModule {
   static with(options: SecurityModuleOptions): DynamicModule {
     return {
       module: TokenLifecycleModule,
-      imports: [SecurityModule.forRoot({ ...options, userProvider: DemoUsersService })],
+      imports: [
+        SecurityModule.forRoot({
+          throttling: GENEROUS_THROTTLING,
+          ...options,
+          userProvider: DemoUsersService,
+        }),
+      ],
       controllers: [AuthController, WhoAmIController, HealthController],
     };
   }

@@ -81,9 +81,93 @@ export { RoleHierarchy } from './authz/role-hierarchy';
 // Hardening
 export { SecurityHeaders } from './hardening/headers/security-headers.decorator';
 export type { SecurityHeadersOptions } from './hardening/headers/security-headers-options.interface';
+export { BodyLimit } from './hardening/body-limit/body-limit.decorator';
+export type { BodyLimitOptions } from './hardening/body-limit/body-limit-options.interface';
+export { BodyTooLargeException } from './hardening/body-limit/body-too-large.exception';
 export { CsrfExempt } from './hardening/csrf/csrf-exempt.decorator';
 export { CsrfGuard } from './hardening/csrf/csrf.guard';
 export { PrototypePollutionGuard } from './hardening/sanitize/prototype-pollution.guard';
+export { RepeatedQueryGuard } from './hardening/sanitize/repeated-query.guard';
+export { QueryArrays, QueryArraysMetadata } from './hardening/sanitize/query-arrays.decorator';
+export type {
+  InputOptions,
+  RepeatedQueryPolicy,
+} from './hardening/sanitize/input-options.interface';
+export type { ResolvedInputOptions } from './hardening/sanitize/resolve-input-options';
+export { SECURE_VALIDATION_PIPE_OPTIONS } from './hardening/sanitize/secure-validation-pipe-options';
+
+// Upload scanning
+export { ScannedUpload } from './hardening/uploads/scanned-upload.decorator';
+export {
+  ScannedFile,
+  ScannedFiles,
+  ScannedUploadFields,
+} from './hardening/uploads/scanned-files.decorator';
+export { ScannedUploadInterceptor } from './hardening/uploads/scanned-upload.interceptor';
+export type {
+  ScannedUploadContent,
+  ScannedUploadFile,
+} from './hardening/uploads/scanned-upload-file.interface';
+export type { UploadFields } from './hardening/uploads/read-multipart';
+export type {
+  ScannedUploadOptions,
+  UploadLimitsOptions,
+  UploadsOptions,
+} from './hardening/uploads/uploads-options.interface';
+export type {
+  ResolvedUploadLimits,
+  ResolvedUploadsOptions,
+} from './hardening/uploads/resolve-uploads-options';
+export { UploadScanner } from './hardening/uploads/upload-scanner.interface';
+export type { ScanVerdict, UploadScanInfo } from './hardening/uploads/upload-scanner.interface';
+export { InjectUploadScanner } from './hardening/uploads/inject-upload-scanner.decorator';
+export { ClamAvScanner } from './hardening/uploads/clamav.scanner';
+export type {
+  ClamAvScannerLimits,
+  ClamAvScannerOptions,
+  ClamAvTcpOptions,
+  ClamAvUnixSocketOptions,
+} from './hardening/uploads/clamav-scanner-options.interface';
+export { UnavailableUploadScanner } from './hardening/uploads/unavailable-upload.scanner';
+export {
+  CONTENT_SNIFF_BYTES,
+  SNIFFED_CONTENT_TYPES,
+  sniffContentType,
+} from './hardening/uploads/sniff-content-type';
+export type { SniffedContentType } from './hardening/uploads/sniff-content-type';
+export { assertAllowedType, checkAllowedTypes } from './hardening/uploads/assert-allowed-type';
+export { sanitizeFileName } from './hardening/uploads/sanitize-file-name';
+export type { SanitizeFileNameOptions } from './hardening/uploads/sanitize-file-name';
+export { InfectedUploadException } from './hardening/uploads/infected-upload.exception';
+export { UploadRejectedException } from './hardening/uploads/upload-rejected.exception';
+export type {
+  UploadRejectedCode,
+  UploadRejection,
+} from './hardening/uploads/upload-rejected.exception';
+export { UploadScannerUnavailableException } from './hardening/uploads/upload-scanner-unavailable.exception';
+export type { UploadScannerFailure } from './hardening/uploads/upload-scanner-unavailable.exception';
+
+// Throttling
+export { Throttle, SkipThrottle } from '@nestjs/throttler';
+export { RampartThrottlerGuard } from './throttling/rampart-throttler.guard';
+export { ThrottleCredentials } from './throttling/throttle-credentials.decorator';
+export type {
+  CredentialsLimit,
+  CredentialsThrottleOptions,
+  StoreOutagePolicy,
+  ThrottlerDefinition,
+  ThrottlingOptions,
+} from './throttling/throttling-options.interface';
+export type { ResolvedThrottlingOptions } from './throttling/resolve-throttling-options';
+export { ThrottleCounter } from './throttling/throttle-counter.interface';
+export { InjectThrottleCounter } from './throttling/inject-throttle-counter.decorator';
+export type { ThrottleResult } from './throttling/throttle-result.interface';
+export type { ThrottleAlgorithm, ThrottleRule } from './throttling/throttle-rule.interface';
+export { MemoryThrottleCounter } from './throttling/memory-throttle.counter';
+export { RedisThrottleCounter } from './throttling/redis-throttle.counter';
+export { RampartThrottlerStorage } from './throttling/rampart-throttler.storage';
+export { ClientIpResolver } from './throttling/client-ip.resolver';
+export type { ClientIpResolverOptions } from './throttling/client-ip.resolver';
 
 // Store
 export { SecurityStore } from './store/security-store.interface';
@@ -106,6 +190,7 @@ export { InvalidCertificateException } from './errors/invalid-certificate.except
 export { AccessDeniedException } from './errors/access-denied.exception';
 export { InvalidRequestException } from './errors/invalid-request.exception';
 export { StoreUnavailableException } from './errors/store-unavailable.exception';
+export { TooManyRequestsException } from './errors/too-many-requests.exception';
 export { InvalidSessionException } from './errors/invalid-session.exception';
 export { SessionExpiredException } from './errors/session-expired.exception';
 export { SessionLimitException } from './errors/session-limit.exception';

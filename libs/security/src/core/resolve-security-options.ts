@@ -3,8 +3,12 @@ import { resolveJwtOptions } from '../authn/jwt/resolve-jwt-options';
 import { resolveMtlsOptions } from '../authn/mtls/resolve-mtls-options';
 import { resolveSessionOptions } from '../authn/session/resolve-session-options';
 import { RoleHierarchy } from '../authz/role-hierarchy';
+import { resolveBodyLimitOptions } from '../hardening/body-limit/resolve-body-limit-options';
 import { resolveSecurityHeadersOptions } from '../hardening/headers/resolve-security-headers-options';
+import { resolveInputOptions } from '../hardening/sanitize/resolve-input-options';
+import { resolveUploadsOptions } from '../hardening/uploads/resolve-uploads-options';
 import { resolveStoreOptions } from '../store/resolve-store-options';
+import { resolveThrottlingOptions } from '../throttling/resolve-throttling-options';
 import { SecurityConfigurationError } from '../errors/security-configuration.error';
 import { assertKnownKeys, deepFreeze, readChoice, readObject } from './option-readers';
 import type { ResolvedSecurityOptions } from './resolved-security-options.interface';
@@ -19,6 +23,10 @@ const TOP_LEVEL_KEYS = [
   'roles',
   'store',
   'headers',
+  'uploads',
+  'input',
+  'throttling',
+  'bodyLimit',
 ] as const;
 const ENVIRONMENTS: readonly SecurityEnvironment[] = ['production', 'development', 'test'];
 
@@ -51,6 +59,10 @@ export function resolveSecurityOptions(raw: unknown): ResolvedSecurityOptions {
     roles: RoleHierarchy.fromOptions(options.roles),
     store: resolveStoreOptions(options.store),
     headers: resolveSecurityHeadersOptions(options.headers),
+    bodyLimit: resolveBodyLimitOptions(options.bodyLimit),
+    uploads: resolveUploadsOptions(options.uploads),
+    input: resolveInputOptions(options.input),
+    throttling: resolveThrottlingOptions(options.throttling),
   };
   const own = resolved.jwt?.issuer;
   const clash = resolved.externalIssuers.findIndex((external) => external.issuer === own);

@@ -3,8 +3,12 @@ import type { ResolvedJwtOptions } from '../authn/jwt/resolved-jwt-options.inter
 import type { ResolvedMtlsOptions } from '../authn/mtls/resolve-mtls-options';
 import type { ResolvedSessionOptions } from '../authn/session/session-options.interface';
 import type { RoleHierarchy } from '../authz/role-hierarchy';
+import type { ResolvedBodyLimitOptions } from '../hardening/body-limit/resolve-body-limit-options';
 import type { ResolvedSecurityHeaders } from '../hardening/headers/resolve-security-headers-options';
+import type { ResolvedInputOptions } from '../hardening/sanitize/resolve-input-options';
+import type { ResolvedUploadsOptions } from '../hardening/uploads/resolve-uploads-options';
 import type { ResolvedStoreOptions } from '../store/resolve-store-options';
+import type { ResolvedThrottlingOptions } from '../throttling/resolve-throttling-options';
 import type { SecurityEnvironment } from './security-module-options.interface';
 
 /**
@@ -23,4 +27,10 @@ export interface ResolvedSecurityOptions {
   readonly roles: RoleHierarchy;
   readonly store: ResolvedStoreOptions;
   readonly headers: ResolvedSecurityHeaders;
+  /** Request body caps, in bytes. */
+  readonly bodyLimit: ResolvedBodyLimitOptions;
+  /** Upload scanning: the scanner (`undefined` when none) and the default caps. */
+  readonly uploads: ResolvedUploadsOptions;
+  readonly input: ResolvedInputOptions;
+  readonly throttling: ResolvedThrottlingOptions;
 }

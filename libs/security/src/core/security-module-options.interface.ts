@@ -2,7 +2,11 @@ import type { KeyObject } from 'node:crypto';
 import type { ExternalIssuerOptions } from '../authn/external/external-issuer-options.interface';
 import type { MtlsOptions } from '../authn/mtls/mtls-options.interface';
 import type { SessionOptions } from '../authn/session/session-options.interface';
+import type { BodyLimitOptions } from '../hardening/body-limit/body-limit-options.interface';
 import type { SecurityHeadersOptions } from '../hardening/headers/security-headers-options.interface';
+import type { UploadsOptions } from '../hardening/uploads/uploads-options.interface';
+import type { InputOptions } from '../hardening/sanitize/input-options.interface';
+import type { ThrottlingOptions } from '../throttling/throttling-options.interface';
 
 /**
  * Where Rampart runs. `production` turns on the strict start-up checks (configured signing keys,
@@ -136,4 +140,18 @@ export interface SecurityModuleOptions {
   readonly store?: StoreOptions;
   /** Security headers (helmet). On by default with strict values. */
   readonly headers?: SecurityHeadersOptions;
+  /**
+   * Request body caps, in bytes; always on.
+   * @default { maxBytes: 102_400, multipartMaxBytes: 10_485_760 }
+   */
+  readonly bodyLimit?: BodyLimitOptions;
+  /**
+   * Upload scanning for `@ScannedUpload()` routes: the malware scanner (`clamav` or `scanner`) and
+   * the default caps. No scanner by default, and then a `@ScannedUpload()` route stops start-up.
+   */
+  readonly uploads?: UploadsOptions;
+  /** Input hardening: repeated query parameters (refused by default), parsed alike on every adapter. */
+  readonly input?: InputOptions;
+  /** Rate limiting: on by default (600 requests a minute per client and route; credential routes stricter). */
+  readonly throttling?: ThrottlingOptions;
 }

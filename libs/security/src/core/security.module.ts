@@ -38,13 +38,24 @@ import { SessionRepository } from '../authn/session/session.repository';
 import { SessionService } from '../authn/session/session.service';
 import { CsrfGuard } from '../hardening/csrf/csrf.guard';
 import { PrototypePollutionGuard } from '../hardening/sanitize/prototype-pollution.guard';
+import { RepeatedQueryGuard } from '../hardening/sanitize/repeated-query.guard';
 import { AuthorizationGuard } from '../authz/authorization.guard';
 import { RolesExplorer } from '../authz/roles.explorer';
 import { SecurityConfigurationError } from '../errors/security-configuration.error';
 import { SecurityExceptionFilter } from '../errors/security-exception.filter';
+import { BodyLimitRoutes } from '../hardening/body-limit/body-limit-routes';
+import { installBodyLimit } from '../hardening/body-limit/install-body-limit';
 import { installSecurityHeaders } from '../hardening/headers/install-security-headers';
 import { SecurityHeadersInterceptor } from '../hardening/headers/security-headers.interceptor';
+import { UnavailableUploadScanner } from '../hardening/uploads/unavailable-upload.scanner';
+import { UploadScanner } from '../hardening/uploads/upload-scanner.interface';
+import { UploadsExplorer } from '../hardening/uploads/uploads.explorer';
 import { createSecurityStore } from '../store/create-security-store';
+import { getOptionsToken, getStorageToken, type ThrottlerModuleOptions } from '@nestjs/throttler';
+import { createThrottleCounter } from '../throttling/create-throttle-counter';
+import { RampartThrottlerGuard } from '../throttling/rampart-throttler.guard';
+import { RampartThrottlerStorage } from '../throttling/rampart-throttler.storage';
+import { ThrottleCounter } from '../throttling/throttle-counter.interface';
 import { SecurityStore } from '../store/security-store.interface';
 import { resolveSecurityOptions } from './resolve-security-options';
 import type { ResolvedSecurityOptions } from './resolved-security-options.interface';
@@ -120,6 +131,45 @@ const providers: Provider[] = [
       { token: USER_PROVIDER, optional: true },
     ],
   },
+  {
+    provide: ThrottleCounter,
+    useFactory: (options: ResolvedSecurityOptions, store: SecurityStore) =>
+      createThrottleCounter(options.store, store),
+    inject: [RESOLVED_SECURITY_OPTIONS, SecurityStore],
+  },
+  {
+    // What @nestjs/throttler's guard reads: the general throttlers, windows in milliseconds.
+    provide: getOptionsToken(),
+    useFactory: (options: ResolvedSecurityOptions): ThrottlerModuleOptions => ({
+      throttlers: options.throttling.throttlers.map(({ name, limit, windowMs, blockMs }) => ({
+        name,
+        limit,
+        ttl: windowMs,
+        blockDuration: blockMs,
+      })),
+    }),
+    inject: [RESOLVED_SECURITY_OPTIONS],
+  },
+  {
+    provide: getStorageToken(),
+    useFactory: (options: ResolvedSecurityOptions, counter: ThrottleCounter) =>
+      new RampartThrottlerStorage(counter, {
+        algorithms: Object.fromEntries(
+          options.throttling.throttlers.map(({ name, algorithm }) => [name, algorithm]),
+        ),
+      }),
+    inject: [RESOLVED_SECURITY_OPTIONS, ThrottleCounter],
+  },
+  {
+    // The configured scanner; without one, a scanner that refuses every upload (503), so that an
+    // injected UploadScanner fails closed (a @ScannedUpload() route then stops start-up).
+    provide: UploadScanner,
+    useFactory: (options: ResolvedSecurityOptions): UploadScanner =>
+      options.uploads.scanner ?? new UnavailableUploadScanner(),
+    inject: [RESOLVED_SECURITY_OPTIONS],
+  },
+  UploadsExplorer,
+  BodyLimitRoutes,
   { provide: SecurityClock, useValue: systemClock },
   SecurityEvents,
   TokenService,
@@ -128,8 +178,11 @@ const providers: Provider[] = [
   RolesExplorer,
   SessionRepository,
   SessionService,
+  // Input first: the query is parsed once (RepeatedQueryGuard), then checked for pollution.
+  { provide: APP_GUARD, useClass: RepeatedQueryGuard },
   { provide: APP_GUARD, useClass: PrototypePollutionGuard },
   { provide: APP_GUARD, useClass: AuthenticationGuard },
+  { provide: APP_GUARD, useClass: RampartThrottlerGuard },
   { provide: APP_GUARD, useClass: AuthorizationGuard },
   { provide: APP_GUARD, useClass: CsrfGuard },
   { provide: APP_FILTER, useClass: SecurityExceptionFilter },
@@ -163,6 +216,8 @@ const providers: Provider[] = [
     RefreshTokenService,
     RevocationService,
     SessionService,
+    ThrottleCounter,
+    UploadScanner,
   ],
 })
 export class SecurityModule
@@ -175,6 +230,7 @@ export class SecurityModule
     private readonly adapterHost: HttpAdapterHost,
     @Inject(RESOLVED_SECURITY_OPTIONS) private readonly options: ResolvedSecurityOptions,
     @Inject(JWT_STRATEGIES) private readonly jwtStrategies: readonly JwtStrategy[],
+    private readonly bodyLimitRoutes: BodyLimitRoutes,
   ) {
     super();
   }
@@ -191,6 +247,7 @@ export class SecurityModule
       );
     }
     installSecurityHeaders(httpAdapter, this.options.headers.plan);
+    installBodyLimit(httpAdapter, this.bodyLimitRoutes);
     this.logger.log(
       `Rampart active (${this.options.environment}; store: ${this.options.store.type}; jwt: ${this.options.jwt === undefined ? 'off' : 'on'}; sessions: ${this.options.session === undefined ? 'off' : 'on'})`,
     );

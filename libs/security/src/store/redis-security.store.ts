@@ -442,6 +442,18 @@ export class RedisSecurityStore implements SecurityStore, OnApplicationShutdown 
   }
 
   /**
+   * The store's connection, narrowed to Lua script calls (`EVALSHA`, `EVAL`), for Rampart's own
+   * counters that keep their state next to the store's (the Redis throttle counter): one
+   * connection per instance, with the store's fail-closed settings (no offline queue).
+   *
+   * @example
+   * const counter = new RedisThrottleCounter(store.scriptClient(), { keyPrefix: 'rampart:' });
+   */
+  scriptClient(): Pick<RedisClientType, 'evalSha' | 'eval'> {
+    return this.client;
+  }
+
+  /**
    * Resolves when Redis answers `PING` within `commandTimeoutMs`.
    *
    * @example

@@ -1,0 +1,225 @@
+import { createHash } from 'node:crypto';
+import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  type ThrottlerModuleOptions,
+  type ThrottlerRequest,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
+import { SecurityEvents } from '../audit/security-events';
+import { routeMetadata } from '../core/route-metadata';
+import { RESOLVED_SECURITY_OPTIONS } from '../core/security.tokens';
+import type { ResolvedSecurityOptions } from '../core/resolved-security-options.interface';
+import type { SecurityRequest } from '../core/security-request.interface';
+import { StoreUnavailableException } from '../errors/store-unavailable.exception';
+import { TooManyRequestsException } from '../errors/too-many-requests.exception';
+import { rateLimitHeaders, type RateLimitEntry } from './rate-limit-headers';
+import type { ResolvedThrottleRule } from './resolve-throttling-options';
+import { ThrottleCounter } from './throttle-counter.interface';
+import { ThrottleCredentialsMetadata } from './throttle-credentials.decorator';
+import type { ThrottleResult } from './throttle-result.interface';
+import type { StoreOutagePolicy } from './throttling-options.interface';
+
+/** Names under which the credential limits appear in events and counter keys. */
+const CREDENTIALS_IP = 'credentials-ip';
+const CREDENTIALS_ACCOUNT = 'credentials-account';
+
+/**
+ * Rampart's throttling guard, global, after authentication and before authorization: the
+ * `@nestjs/throttler` guard (so `@Throttle()` and `@SkipThrottle()` work as documented there) over
+ * Rampart's counters, with these changes:
+ *
+ * - the tracker is the principal (`user:<id>`) when the request is authenticated, else the client
+ *   IP resolved through `throttling.trustedProxies` (IPv6 grouped by `ipv6PrefixLength`), never
+ *   `request.ip` or a header the client chose;
+ * - a refused request is `429 SECURITY_RATE_LIMITED` with `Retry-After`; every counted response
+ *   carries `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and `RateLimit-Policy`;
+ * - a store outage follows the throttler's `onStoreUnavailable` policy and emits a
+ *   `throttle.store_unavailable` event;
+ * - routes marked `@ThrottleCredentials()` are also counted per IP and per account.
+ *
+ * Subclass it to change the tracker (`getTracker`) or the key (`generateKey`), as with
+ * `ThrottlerGuard`.
+ *
+ * @example
+ * // registered by SecurityModule; to key anonymous clients by an API key header instead:
+ * class ApiKeyThrottlerGuard extends RampartThrottlerGuard {
+ *   protected override async getTracker(request: Record<string, unknown>): Promise<string> { ... }
+ * }
+ */
+@Injectable()
+export class RampartThrottlerGuard extends ThrottlerGuard {
+  /** What each request was counted against, for its `RateLimit-*` headers. */
+  private readonly counted = new WeakMap<object, RateLimitEntry[]>();
+  private readonly policies: ReadonlyMap<string, StoreOutagePolicy>;
+
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    @Inject(RESOLVED_SECURITY_OPTIONS) private readonly security: ResolvedSecurityOptions,
+    @Inject(ThrottleCounter) private readonly counter: ThrottleCounter,
+    private readonly events: SecurityEvents,
+  ) {
+    super(options, storage, reflector);
+    this.policies = new Map(
+      security.throttling.throttlers.map((throttler) => [
+        throttler.name,
+        throttler.onStoreUnavailable,
+      ]),
+    );
+  }
+
+  override async onModuleInit(): Promise<void> {
+    if (this.security.throttling.throttlers.length > 0) {
+      await super.onModuleInit();
+      return;
+    }
+    // No general limit on purpose (`throttlers: []`): no warning, only the credential limits.
+    this.throttlers = [];
+    this.commonOptions = {
+      getTracker: this.getTracker.bind(this),
+      generateKey: this.generateKey.bind(this),
+    };
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const { req, res } = this.getRequestResponse(context);
+    const entries: RateLimitEntry[] = [];
+    this.counted.set(req, entries);
+    const allowed = await super.canActivate(context);
+    if (routeMetadata(this.reflector, ThrottleCredentialsMetadata, context) === true) {
+      await this.countCredentials(req as SecurityRequest & { body?: unknown }, entries);
+    }
+    for (const [name, value] of Object.entries(rateLimitHeaders(entries))) {
+      this.setResponseHeader(res, name, value);
+    }
+    return allowed;
+  }
+
+  /**
+   * The client a request is counted for: `user:<principal id>` when authenticated, else
+   * `ip:<client IP or IPv6 network>` (through the trusted proxies); `ip:unknown` for a request
+   * without a peer address, which then shares one strict count with every such request.
+   */
+  protected override getTracker(request: Record<string, unknown>): Promise<string> {
+    const securityRequest = request as unknown as SecurityRequest;
+    return Promise.resolve(
+      securityRequest.user === undefined
+        ? `ip:${this.clientIpKey(securityRequest)}`
+        : `user:${securityRequest.user.id}`,
+    );
+  }
+
+  protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
+    const { context, limit, ttl, throttler, blockDuration, getTracker, generateKey } = props;
+    const name = throttler.name ?? 'default';
+    const { req } = this.getRequestResponse(context);
+    const tracker = await getTracker(req, context);
+    const key = generateKey(context, tracker, name);
+    let record: Awaited<ReturnType<ThrottlerStorage['increment']>>;
+    try {
+      record = await this.storageService.increment(key, ttl, limit, blockDuration, name);
+    } catch (error) {
+      return this.onStoreUnavailable(error, name, this.policies.get(name) ?? 'fail-open');
+    }
+    const entries = this.entriesOf(req);
+    entries.push({
+      limit,
+      remaining: record.isBlocked ? 0 : Math.max(0, limit - record.totalHits),
+      resetSeconds: record.timeToExpire,
+      windowSeconds: Math.ceil(ttl / 1_000),
+    });
+    if (record.isBlocked) {
+      const user = (req as SecurityRequest).user;
+      this.events.emit({
+        type: 'throttle.limited',
+        throttler: name,
+        ...(user === undefined ? { scope: 'ip' } : { scope: 'principal', userId: user.id }),
+      });
+      throw new TooManyRequestsException(record.timeToBlockExpire, rateLimitHeaders(entries));
+    }
+    return true;
+  }
+
+  /** Counts a credential attempt per client IP, then per account; refuses the first exhausted. */
+  private async countCredentials(
+    request: SecurityRequest & { body?: unknown },
+    entries: RateLimitEntry[],
+  ): Promise<void> {
+    const { perIp, perAccount, accountField } = this.security.throttling.credentials;
+    const ip = this.clientIpKey(request);
+    await this.countCredential(`${CREDENTIALS_IP}:${ip}`, perIp, CREDENTIALS_IP, 'ip', entries);
+    const body = request.body;
+    const account =
+      typeof body === 'object' && body !== null && !Array.isArray(body)
+        ? (body as Record<string, unknown>)[accountField]
+        : undefined;
+    if (typeof account !== 'string' || account === '') return;
+    // Hashed: the key must not hold a username, and its length must not depend on the input.
+    const accountKey = createHash('sha256')
+      .update(account.normalize('NFKC').toLowerCase())
+      .digest('base64url');
+    await this.countCredential(
+      `${CREDENTIALS_ACCOUNT}:${accountKey}`,
+      perAccount,
+      CREDENTIALS_ACCOUNT,
+      'account',
+      entries,
+    );
+  }
+
+  private async countCredential(
+    key: string,
+    rule: ResolvedThrottleRule,
+    name: string,
+    scope: 'ip' | 'account',
+    entries: RateLimitEntry[],
+  ): Promise<void> {
+    let result: ThrottleResult;
+    try {
+      result = await this.counter.hit(key, rule);
+    } catch (error) {
+      this.onStoreUnavailable(error, name, this.security.throttling.credentials.onStoreUnavailable);
+      return;
+    }
+    entries.push({
+      limit: rule.limit,
+      remaining: result.remaining,
+      resetSeconds: Math.ceil(result.resetMs / 1_000),
+      windowSeconds: Math.ceil(rule.windowMs / 1_000),
+    });
+    if (!result.allowed) {
+      this.events.emit({ type: 'throttle.limited', throttler: name, scope });
+      throw new TooManyRequestsException(
+        Math.ceil(result.retryAfterMs / 1_000),
+        rateLimitHeaders(entries),
+      );
+    }
+  }
+
+  /** Applies the outage policy: `true` (let through, uncounted) or a 503; other errors rethrown. */
+  private onStoreUnavailable(error: unknown, throttler: string, policy: StoreOutagePolicy): true {
+    if (!(error instanceof StoreUnavailableException)) throw error;
+    this.events.emit({ type: 'throttle.store_unavailable', throttler, policy });
+    if (policy === 'fail-closed') throw error;
+    return true;
+  }
+
+  private clientIpKey(request: SecurityRequest): string {
+    return this.security.throttling.clientIp.throttleKey(request) ?? 'unknown';
+  }
+
+  private entriesOf(request: object): RateLimitEntry[] {
+    let entries = this.counted.get(request);
+    if (entries === undefined) {
+      entries = [];
+      this.counted.set(request, entries);
+    }
+    return entries;
+  }
+}

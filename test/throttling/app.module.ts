@@ -1,0 +1,114 @@
+import { Controller, Get, Module, type DynamicModule } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
+import {
+  CurrentUser,
+  Public,
+  SecurityModule,
+  SkipThrottle,
+  Throttle,
+  type Principal,
+  type SecurityModuleOptions,
+  type ThrottlingOptions,
+} from '@rampart/security';
+import request from 'supertest';
+import { AuthController } from '../../src/auth.controller';
+import { DemoUsersService } from '../../src/demo-users.service';
+import { es256KeyPair } from '../support/jwt-forge';
+
+const keys = es256KeyPair();
+
+/** Rampart's own tokens, for the authenticated (per-principal) cases. */
+export const JWT = {
+  issuer: 'https://issuer.test',
+  audience: 'api.test',
+  keys: [{ kid: 'k1', privateKey: keys.privatePem }],
+} as const;
+
+/** The general limit of these scenarios: 5 requests a minute per client and route. */
+export const LIMIT = 5;
+
+@Controller()
+class ThrottledController {
+  @Public()
+  @Get('open')
+  open(): { ok: true } {
+    return { ok: true };
+  }
+
+  @Get('whoami')
+  whoami(@CurrentUser() user: Principal): { id: string } {
+    return { id: user.id };
+  }
+
+  @Public()
+  @Throttle({ default: { limit: 2, ttl: 60_000 } })
+  @Get('strict')
+  strict(): { ok: true } {
+    return { ok: true };
+  }
+
+  @Public()
+  @SkipThrottle()
+  @Get('unlimited')
+  unlimited(): { ok: true } {
+    return { ok: true };
+  }
+}
+
+/**
+ * The throttling scenarios' app: `/open` (public), `/whoami` (authenticated), `/strict` (public,
+ * `@Throttle` 2 a minute), `/unlimited` (`@SkipThrottle`), and the reference app's credential
+ * routes (`/auth/token`, `/auth/refresh`: `@ThrottleCredentials()`).
+ */
+@Module({})
+export class ThrottlingScenarioModule {
+  static with(throttling: ThrottlingOptions, store: SecurityModuleOptions['store']): DynamicModule {
+    return {
+      module: ThrottlingScenarioModule,
+      imports: [
+        SecurityModule.forRoot({
+          environment: 'test',
+          jwt: JWT,
+          store,
+          throttling: {
+            throttlers: [{ name: 'default', limit: LIMIT, windowMs: 60_000 }],
+            ...throttling,
+          },
+          userProvider: DemoUsersService,
+        }),
+      ],
+      controllers: [ThrottledController, AuthController],
+    };
+  }
+}
+
+/** One GET, optionally with an `X-Forwarded-For` header and a bearer token. */
+export function get(
+  app: INestApplication,
+  path: string,
+  options: { forwardedFor?: string; token?: string } = {},
+): request.Test {
+  let test = request(app.getHttpServer()).get(path);
+  if (options.forwardedFor !== undefined) test = test.set('X-Forwarded-For', options.forwardedFor);
+  if (options.token !== undefined) test = test.set('Authorization', `Bearer ${options.token}`);
+  return test;
+}
+
+/** `POST /auth/token` with the given credentials, optionally through a proxy hop. */
+export function tokenAttempt(
+  app: INestApplication,
+  username: string,
+  password: string,
+  forwardedFor?: string,
+): request.Test {
+  let test = request(app.getHttpServer()).post('/auth/token');
+  if (forwardedFor !== undefined) test = test.set('X-Forwarded-For', forwardedFor);
+  return test.send({ username, password });
+}
+
+/** The 429 body, the same for every refusal. */
+export const RATE_LIMITED = {
+  statusCode: 429,
+  code: 'SECURITY_RATE_LIMITED',
+  message: 'Too many requests; try again later.',
+};
