@@ -169,8 +169,7 @@ describe.each(ADAPTERS)('@ScannedUpload() with a real clamd (%s)', (adapter: Ada
       ]),
     );
     expect(reply.status).toBe(413);
-    // The body cap (bodyLimit.multipartMaxBytes, 10 MiB) answers before the upload's own.
-    expect(reply.json).toMatchObject({ code: 'SECURITY_BODY_TOO_LARGE' });
+    expect(reply.json).toMatchObject({ code: 'SECURITY_UPLOAD_TOO_LARGE' });
     expect(reply.headers.connection).toBe('close');
     expect(ledger.calls).toEqual([]);
   });
@@ -194,7 +193,8 @@ describe.each(ADAPTERS)('@ScannedUpload() with a real clamd (%s)', (adapter: Ada
     // 50 MiB announced, a few bytes sent, the rest never: only an early refusal can answer.
     const reply = await postDeclared(server.address(), '/small', 50 * 1024 * 1024);
     expect(reply.status).toBe(413);
-    expect(reply.json).toMatchObject({ code: 'SECURITY_UPLOAD_TOO_LARGE' });
+    // The body cap (bodyLimit.multipartMaxBytes, 10 MiB) answers before the upload's own.
+    expect(reply.json).toMatchObject({ code: 'SECURITY_BODY_TOO_LARGE' });
     expect(reply.headers.connection).toBe('close');
     expect(ledger.calls).toEqual([]);
   });
