@@ -1,6 +1,7 @@
-import { Inject, Injectable, OnModuleInit, type Type } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { PublicMetadata } from '../authn/public.decorator';
+import { RouteDiscovery } from '../core/route-discovery';
 import { routeMetadata, type RouteTarget } from '../core/route-metadata';
 import { RESOLVED_SECURITY_OPTIONS } from '../core/security.tokens';
 import type { ResolvedSecurityOptions } from '../core/resolved-security-options.interface';
@@ -15,32 +16,13 @@ import { RolesMetadata } from './roles.decorator';
 @Injectable()
 export class RolesExplorer implements OnModuleInit {
   constructor(
-    private readonly discovery: DiscoveryService,
-    private readonly scanner: MetadataScanner,
+    private readonly routes: RouteDiscovery,
     private readonly reflector: Reflector,
     @Inject(RESOLVED_SECURITY_OPTIONS) private readonly options: ResolvedSecurityOptions,
   ) {}
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getControllers()) {
-      const controller: unknown = wrapper.metatype;
-      const instance: unknown = wrapper.instance;
-      if (typeof controller !== 'function' || typeof instance !== 'object' || instance === null)
-        continue;
-      const prototype = Object.getPrototypeOf(instance) as Record<string, unknown>;
-      for (const name of this.scanner.getAllMethodNames(prototype)) {
-        const handler = prototype[name];
-        if (typeof handler === 'function') {
-          this.check(
-            {
-              getHandler: () => handler,
-              getClass: <T>() => controller as Type<T>,
-            },
-            `${controller.name}.${name}`,
-          );
-        }
-      }
-    }
+    for (const route of this.routes.list()) this.check(route, route.where);
   }
 
   private check(route: RouteTarget, where: string): void {

@@ -58,6 +58,7 @@ import { RampartThrottlerStorage } from '../throttling/rampart-throttler.storage
 import { ThrottleCounter } from '../throttling/throttle-counter.interface';
 import { SecurityStore } from '../store/security-store.interface';
 import { resolveSecurityOptions } from './resolve-security-options';
+import { RouteDiscovery } from './route-discovery';
 import type { ResolvedSecurityOptions } from './resolved-security-options.interface';
 import { ConfigurableSecurityModule, SECURITY_MODULE_OPTIONS } from './security.module-definition';
 import {
@@ -168,6 +169,7 @@ const providers: Provider[] = [
       options.uploads.scanner ?? new UnavailableUploadScanner(),
     inject: [RESOLVED_SECURITY_OPTIONS],
   },
+  RouteDiscovery,
   UploadsExplorer,
   BodyLimitRoutes,
   { provide: SecurityClock, useValue: systemClock },

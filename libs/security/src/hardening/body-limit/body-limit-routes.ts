@@ -1,6 +1,6 @@
 import { Inject, Injectable, type Type } from '@nestjs/common';
-import { PATH_METADATA } from '@nestjs/common/constants';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { Reflector } from '@nestjs/core';
+import { RouteDiscovery } from '../../core/route-discovery';
 import type { ResolvedSecurityOptions } from '../../core/resolved-security-options.interface';
 import { routeMetadata } from '../../core/route-metadata';
 import { RESOLVED_SECURITY_OPTIONS } from '../../core/security.tokens';
@@ -29,8 +29,7 @@ type RouteOverrides = Map<Type, number | undefined>;
 @Injectable()
 export class BodyLimitRoutes {
   constructor(
-    private readonly discovery: DiscoveryService,
-    private readonly metadataScanner: MetadataScanner,
+    private readonly routes: RouteDiscovery,
     private readonly reflector: Reflector,
     @Inject(RESOLVED_SECURITY_OPTIONS) private readonly options: ResolvedSecurityOptions,
   ) {}
@@ -42,24 +41,13 @@ export class BodyLimitRoutes {
 
   /** Stamps every controller's route methods; call it before the routes are registered. */
   prepare(): void {
-    for (const wrapper of this.discovery.getControllers()) {
-      const controller: unknown = wrapper.metatype;
-      if (typeof controller !== 'function') continue;
-      const prototype = (controller as Type).prototype as Record<string, unknown>;
-      for (const name of this.metadataScanner.getAllMethodNames(prototype)) {
-        const method = prototype[name];
-        if (typeof method !== 'function') continue;
-        if (Reflect.getMetadata(PATH_METADATA, method) === undefined) continue;
-        const override = routeMetadata(this.reflector, BodyLimitMetadata, {
-          getHandler: () => method as () => unknown,
-          getClass: <T>() => controller as Type<T>,
-        });
-        const stamped = Reflect.getOwnMetadata(ROUTE_OVERRIDES, method) as
-          RouteOverrides | undefined;
-        const overrides: RouteOverrides = new Map(stamped);
-        overrides.set(controller as Type, override);
-        Reflect.defineMetadata(ROUTE_OVERRIDES, overrides, method);
-      }
+    for (const route of this.routes.list()) {
+      const override = routeMetadata(this.reflector, BodyLimitMetadata, route);
+      const stamped = Reflect.getOwnMetadata(ROUTE_OVERRIDES, route.method) as
+        RouteOverrides | undefined;
+      const overrides: RouteOverrides = new Map(stamped);
+      overrides.set(route.controller, override);
+      Reflect.defineMetadata(ROUTE_OVERRIDES, overrides, route.method);
     }
   }
 

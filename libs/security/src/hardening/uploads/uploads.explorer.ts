@@ -1,14 +1,8 @@
-import { Inject, Injectable, Logger, type OnModuleInit, type Type } from '@nestjs/common';
-import { PATH_METADATA } from '@nestjs/common/constants';
-import {
-  DiscoveryService,
-  HttpAdapterHost,
-  MetadataScanner,
-  Reflector,
-  type AbstractHttpAdapter,
-} from '@nestjs/core';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost, Reflector, type AbstractHttpAdapter } from '@nestjs/core';
+import { RouteDiscovery } from '../../core/route-discovery';
 import type { ResolvedSecurityOptions } from '../../core/resolved-security-options.interface';
-import { routeMetadata, type RouteTarget } from '../../core/route-metadata';
+import { routeMetadata } from '../../core/route-metadata';
 import { RESOLVED_SECURITY_OPTIONS } from '../../core/security.tokens';
 import { SecurityConfigurationError } from '../../errors/security-configuration.error';
 import { installMultipartPassthrough } from './install-multipart-passthrough';
@@ -26,15 +20,16 @@ export class UploadsExplorer implements OnModuleInit {
   private readonly logger = new Logger('ScannedUpload');
 
   constructor(
-    private readonly discovery: DiscoveryService,
-    private readonly metadataScanner: MetadataScanner,
+    private readonly routes: RouteDiscovery,
     private readonly reflector: Reflector,
     private readonly adapterHost: HttpAdapterHost,
     @Inject(RESOLVED_SECURITY_OPTIONS) private readonly options: ResolvedSecurityOptions,
   ) {}
 
   onModuleInit(): void {
-    const routes = this.uploadRoutes();
+    const routes = this.routes
+      .list()
+      .filter((route) => routeMetadata(this.reflector, ScannedUploadMetadata, route) !== undefined);
     const [first] = routes;
     if (first === undefined) return;
     if (this.options.uploads.scanner === undefined) {
@@ -44,11 +39,11 @@ export class UploadsExplorer implements OnModuleInit {
         'set uploads.clamav to where clamd listens ({ socketPath } or { host, port }), or uploads.scanner to your own UploadScanner',
       );
     }
-    for (const { route, where } of routes) {
+    for (const route of routes) {
       resolveRouteUploadLimits(
         routeMetadata(this.reflector, ScannedUploadMetadata, route),
         this.options.uploads,
-        where,
+        route.where,
       );
     }
     // Absent outside HTTP applications.
@@ -59,28 +54,5 @@ export class UploadsExplorer implements OnModuleInit {
         'Fastify already has a multipart/form-data parser (@fastify/multipart?): @ScannedUpload() routes read request.raw, which it must leave unread',
       );
     }
-  }
-
-  private uploadRoutes(): { route: RouteTarget; where: string }[] {
-    const routes: { route: RouteTarget; where: string }[] = [];
-    for (const wrapper of this.discovery.getControllers()) {
-      const controller: unknown = wrapper.metatype;
-      const instance: unknown = wrapper.instance;
-      if (typeof controller !== 'function' || typeof instance !== 'object' || instance === null)
-        continue;
-      const prototype = Object.getPrototypeOf(instance) as Record<string, unknown>;
-      for (const name of this.metadataScanner.getAllMethodNames(prototype)) {
-        const handler = prototype[name];
-        if (typeof handler !== 'function') continue;
-        if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
-        const route: RouteTarget = {
-          getHandler: () => handler,
-          getClass: <T>() => controller as Type<T>,
-        };
-        if (routeMetadata(this.reflector, ScannedUploadMetadata, route) === undefined) continue;
-        routes.push({ route, where: `${controller.name}.${name}` });
-      }
-    }
-    return routes;
   }
 }
