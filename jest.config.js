@@ -31,6 +31,8 @@ const common = {
     '^@rampart/security$': '<rootDir>/libs/security/src/index.ts',
     '^@rampart/security/(.*)$': '<rootDir>/libs/security/src/$1',
   },
+  // Build output (the app, the packed library) holds package.json copies that would clash.
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };

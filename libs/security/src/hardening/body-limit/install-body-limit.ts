@@ -1,5 +1,6 @@
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import { SecurityConfigurationError } from '../../errors/security-configuration.error';
+import { adapterInstance } from '../adapter-instance';
 import type { BodyLimitRoutes } from './body-limit-routes';
 import { installBodyLimitOnExpress, type ExpressApplication } from './express-body-limit';
 import { installBodyLimitOnFastify, type FastifyApplication } from './fastify-body-limit';
@@ -31,14 +32,16 @@ export function installBodyLimit(httpAdapter: AbstractHttpAdapter, routes: BodyL
   }
   routes.prepare();
   const type = httpAdapter.getType();
-  const instance: unknown = httpAdapter.getInstance();
   switch (type) {
     case 'express':
-      installBodyLimitOnExpress(instanceOf<ExpressApplication>(instance, type, ['use']), routes);
+      installBodyLimitOnExpress(
+        adapterInstance<ExpressApplication>(httpAdapter, 'bodyLimit', ['use']),
+        routes,
+      );
       break;
     case 'fastify':
       installBodyLimitOnFastify(
-        instanceOf<FastifyApplication>(instance, type, ['addHook']),
+        adapterInstance<FastifyApplication>(httpAdapter, 'bodyLimit', ['addHook']),
         routes,
       );
       break;
@@ -50,22 +53,4 @@ export function installBodyLimit(httpAdapter: AbstractHttpAdapter, routes: BodyL
       );
   }
   installed.add(httpAdapter);
-}
-
-function instanceOf<T extends object>(
-  instance: unknown,
-  type: string,
-  methods: readonly (keyof T & string)[],
-): T {
-  if (
-    (typeof instance === 'function' || (typeof instance === 'object' && instance !== null)) &&
-    methods.every((method) => typeof Reflect.get(instance, method) === 'function')
-  ) {
-    return instance as T;
-  }
-  throw new SecurityConfigurationError(
-    'bodyLimit',
-    `cannot be installed: the "${type}" adapter's instance lacks ${methods.join('/')}()`,
-    `use the stock ${type} adapter of @nestjs/platform-${type}`,
-  );
 }

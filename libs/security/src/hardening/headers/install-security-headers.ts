@@ -1,5 +1,6 @@
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import { SecurityConfigurationError } from '../../errors/security-configuration.error';
+import { adapterInstance } from '../adapter-instance';
 import {
   applyHeaderPlan,
   type FastifyHeaderTarget,
@@ -87,12 +88,15 @@ export function installSecurityHeaders(httpAdapter: AbstractHttpAdapter, plan: H
   const type = httpAdapter.getType();
   switch (type) {
     case 'express':
-      installOnExpress(instanceOf<ExpressApplication>(httpAdapter, type, ['use', 'disable']), plan);
+      installOnExpress(
+        adapterInstance<ExpressApplication>(httpAdapter, 'headers', ['use', 'disable']),
+        plan,
+      );
       break;
     case 'fastify':
       installOnFastify(
         httpAdapter,
-        instanceOf<FastifyApplication>(httpAdapter, type, ['addHook']),
+        adapterInstance<FastifyApplication>(httpAdapter, 'headers', ['addHook']),
         plan,
       );
       break;
@@ -163,29 +167,4 @@ function installOnFastify(
   };
   fastify.addHook('onRequest', rampartSecurityHeaders);
   fastify.addHook('onSend', rampartSecurityHeadersFallback);
-}
-
-/** The adapter's framework instance, checked to have the methods used (fail closed if not). */
-function instanceOf<T extends object>(
-  httpAdapter: AbstractHttpAdapter,
-  type: string,
-  methods: readonly (keyof T & string)[],
-): T {
-  const instance: unknown = httpAdapter.getInstance();
-  if (hasMethods<T>(instance, methods)) return instance;
-  throw new SecurityConfigurationError(
-    'headers',
-    `cannot be installed: the "${type}" adapter's instance lacks ${methods.join('/')}()`,
-    `use the stock ${type} adapter of @nestjs/platform-${type}`,
-  );
-}
-
-function hasMethods<T extends object>(
-  value: unknown,
-  methods: readonly (keyof T & string)[],
-): value is T {
-  return (
-    (typeof value === 'function' || (typeof value === 'object' && value !== null)) &&
-    methods.every((method) => typeof Reflect.get(value, method) === 'function')
-  );
 }
