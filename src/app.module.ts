@@ -12,6 +12,8 @@ import { MeController } from './me.controller';
 import { NotesController } from './notes.controller';
 import { securityOptionsFromEnv } from './security-options';
 import { UploadController } from './upload.controller';
+import { UsersController } from './users.controller';
+import { UsersSelfOrAdminPolicy } from './users-self-or-admin.policy';
 
 @Module({
   imports: [
@@ -29,7 +31,13 @@ import { UploadController } from './upload.controller';
     UploadController,
     JwksController,
     LoginPageController,
+    UsersController,
   ],
-  providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
+  providers: [
+    { provide: APP_FILTER, useClass: HttpErrorFilter },
+    // GET /users/:id reads the demo accounts; the policy guarding it (`users.self-or-admin`).
+    DemoUsersService,
+    UsersSelfOrAdminPolicy,
+  ],
 })
 export class AppModule {}

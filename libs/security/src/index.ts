@@ -86,6 +86,10 @@ export type { BodyLimitOptions } from './hardening/body-limit/body-limit-options
 export { BodyTooLargeException } from './hardening/body-limit/body-too-large.exception';
 export { CsrfExempt } from './hardening/csrf/csrf-exempt.decorator';
 export { CsrfGuard } from './hardening/csrf/csrf.guard';
+export { SecurityPolicy } from './authz/policies/security-policy.decorator';
+export { Policies } from './authz/policies/policies.decorator';
+export type { PolicyContext, PolicyHandler } from './authz/policies/policy-handler.interface';
+export { PolicyRegistry } from './authz/policies/policy-registry';
 export { PrototypePollutionGuard } from './hardening/sanitize/prototype-pollution.guard';
 export { RepeatedQueryGuard } from './hardening/sanitize/repeated-query.guard';
 export { QueryArrays, QueryArraysMetadata } from './hardening/sanitize/query-arrays.decorator';

@@ -45,6 +45,24 @@ export type SecurityEvent =
       readonly userId?: string;
     }
   | {
+      /** A `@Policies()` policy denied a request (403). `route` is `Controller.method`. */
+      readonly type: 'policy.denied';
+      readonly policy: string;
+      readonly route: string;
+      readonly userId: string;
+    }
+  | {
+      /**
+       * A policy threw something other than an `HttpException`; the request was denied (403).
+       * `error` is the error's class name (`TypeError`), never its message.
+       */
+      readonly type: 'policy.error';
+      readonly policy: string;
+      readonly route: string;
+      readonly userId: string;
+      readonly error: string;
+    }
+  | {
       /** The store could not count a request; `policy` says whether it was let through. */
       readonly type: 'throttle.store_unavailable';
       readonly throttler: string;

@@ -40,6 +40,7 @@ import { CsrfGuard } from '../hardening/csrf/csrf.guard';
 import { PrototypePollutionGuard } from '../hardening/sanitize/prototype-pollution.guard';
 import { RepeatedQueryGuard } from '../hardening/sanitize/repeated-query.guard';
 import { AuthorizationGuard } from '../authz/authorization.guard';
+import { PolicyRegistry } from '../authz/policies/policy-registry';
 import { RolesExplorer } from '../authz/roles.explorer';
 import { SecurityConfigurationError } from '../errors/security-configuration.error';
 import { SecurityExceptionFilter } from '../errors/security-exception.filter';
@@ -178,6 +179,7 @@ const providers: Provider[] = [
   RevocationService,
   RefreshTokenService,
   RolesExplorer,
+  PolicyRegistry,
   SessionRepository,
   SessionService,
   // Input first: the query is parsed once (RepeatedQueryGuard), then checked for pollution.
@@ -220,6 +222,7 @@ const providers: Provider[] = [
     SessionService,
     ThrottleCounter,
     UploadScanner,
+    PolicyRegistry,
   ],
 })
 export class SecurityModule
