@@ -1,5 +1,4 @@
 import { Controller, Get, Module, type DynamicModule } from '@nestjs/common';
-import type { INestApplication } from '@nestjs/common';
 import {
   CurrentUser,
   Public,
@@ -10,7 +9,6 @@ import {
   type SecurityModuleOptions,
   type ThrottlingOptions,
 } from '@rampart/security';
-import request from 'supertest';
 import { AuthController } from '../../src/auth.controller';
 import { DemoUsersService } from '../../src/demo-users.service';
 import { es256KeyPair } from '../support/jwt-forge';
@@ -80,30 +78,6 @@ export class ThrottlingScenarioModule {
       controllers: [ThrottledController, AuthController],
     };
   }
-}
-
-/** One GET, optionally with an `X-Forwarded-For` header and a bearer token. */
-export function get(
-  app: INestApplication,
-  path: string,
-  options: { forwardedFor?: string; token?: string } = {},
-): request.Test {
-  let test = request(app.getHttpServer()).get(path);
-  if (options.forwardedFor !== undefined) test = test.set('X-Forwarded-For', options.forwardedFor);
-  if (options.token !== undefined) test = test.set('Authorization', `Bearer ${options.token}`);
-  return test;
-}
-
-/** `POST /auth/token` with the given credentials, optionally through a proxy hop. */
-export function tokenAttempt(
-  app: INestApplication,
-  username: string,
-  password: string,
-  forwardedFor?: string,
-): request.Test {
-  let test = request(app.getHttpServer()).post('/auth/token');
-  if (forwardedFor !== undefined) test = test.set('X-Forwarded-For', forwardedFor);
-  return test.send({ username, password });
 }
 
 /** The 429 body, the same for every refusal. */

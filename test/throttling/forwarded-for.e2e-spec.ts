@@ -1,6 +1,6 @@
-import type { INestApplication } from '@nestjs/common';
-import { MATRIX, startApp, storeOptions } from '../support/apps';
-import { LIMIT, RATE_LIMITED, ThrottlingScenarioModule, get } from './app.module';
+import { MATRIX } from '../support/apps';
+import { LIMIT, RATE_LIMITED } from './app.module';
+import { useThrottlingApp } from './scenario';
 
 /**
  * Issue 6: a client can never choose its own throttle key. Without trusted proxies,
@@ -11,52 +11,37 @@ import { LIMIT, RATE_LIMITED, ThrottlingScenarioModule, get } from './app.module
  */
 describe.each(MATRIX)('X-Forwarded-For (%s, %s store)', (adapter, store) => {
   describe('from an untrusted client', () => {
-    let app: INestApplication;
-
-    beforeAll(async () => {
-      app = await startApp(ThrottlingScenarioModule.with({}, storeOptions(store)), adapter);
-    });
-    afterAll(async () => {
-      await app.close();
-    });
+    const client = useThrottlingApp(adapter, store);
 
     it('does not reset the limit when the header rotates', async () => {
       for (let index = 0; index < LIMIT; index++) {
-        await get(app, '/open', { forwardedFor: `203.0.113.${index}` }).expect(200);
+        await client.get('/open', { forwardedFor: `203.0.113.${index}` }).expect(200);
       }
       for (const spoofed of ['198.51.100.1', '2001:db8::1', '127.0.0.2, 10.0.0.1', 'garbage']) {
-        const refused = await get(app, '/open', { forwardedFor: spoofed }).expect(429);
+        const refused = await client.get('/open', { forwardedFor: spoofed }).expect(429);
         expect(refused.body).toEqual(RATE_LIMITED);
       }
     });
   });
 
   describe('through a trusted proxy', () => {
-    let app: INestApplication;
-
-    beforeAll(async () => {
-      app = await startApp(
-        ThrottlingScenarioModule.with({ trustedProxies: ['127.0.0.1'] }, storeOptions(store)),
-        adapter,
-      );
-    });
-    afterAll(async () => {
-      await app.close();
-    });
+    const client = useThrottlingApp(adapter, store, { trustedProxies: ['127.0.0.1'] });
+    const open = (forwardedFor: string) => client.get('/open', { forwardedFor });
+    const strict = (forwardedFor: string) => client.get('/strict', { forwardedFor });
 
     it('keys the real client, not the proxy', async () => {
       for (let index = 0; index < LIMIT; index++) {
-        await get(app, '/open', { forwardedFor: '203.0.113.7' }).expect(200);
+        await open('203.0.113.7').expect(200);
       }
-      await get(app, '/open', { forwardedFor: '203.0.113.7' }).expect(429);
+      await open('203.0.113.7').expect(429);
       // Another client behind the same proxy has its own budget.
-      const other = await get(app, '/open', { forwardedFor: '203.0.113.8' }).expect(200);
+      const other = await open('203.0.113.8').expect(200);
       expect(other.headers['ratelimit-remaining']).toBe(String(LIMIT - 1));
     });
 
     it('ignores what the client prepends to the header', async () => {
       for (let index = 0; index < LIMIT; index++) {
-        await get(app, '/strict', { forwardedFor: '198.51.100.20' }).expect(index < 2 ? 200 : 429);
+        await strict('198.51.100.20').expect(index < 2 ? 200 : 429);
       }
       // The proxy appended 198.51.100.20; the client wrote the rest.
       for (const forged of [
@@ -64,16 +49,16 @@ describe.each(MATRIX)('X-Forwarded-For (%s, %s store)', (adapter, store) => {
         'garbage, 198.51.100.20',
         '::1, 198.51.100.20',
       ]) {
-        await get(app, '/strict', { forwardedFor: forged }).expect(429);
+        await strict(forged).expect(429);
       }
     });
 
     it('counts a client that sends a malformed hop under the proxy that vouched for it', async () => {
       // The proxy appended 198.51.100.30 after an entry that is not an address: the walk stops
       // there, at the last address the proxy vouched for.
-      await get(app, '/strict', { forwardedFor: 'not-an-ip, 198.51.100.30' }).expect(200);
-      await get(app, '/strict', { forwardedFor: '198.51.100.30' }).expect(200);
-      await get(app, '/strict', { forwardedFor: 'x, 198.51.100.30' }).expect(429);
+      await strict('not-an-ip, 198.51.100.30').expect(200);
+      await strict('198.51.100.30').expect(200);
+      await strict('x, 198.51.100.30').expect(429);
     });
   });
 });
