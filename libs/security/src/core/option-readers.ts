@@ -69,17 +69,28 @@ export function suggest(key: string, known: readonly string[]): string | undefin
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3))
-    ? best
-    : undefined;
+  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3))) return best;
+  // Else a part of the name: 'open' for 'fail-open'.
+  if (lower.length < 3) return undefined;
+  const containing = known.filter((candidate) => candidate.toLowerCase().includes(lower));
+  return containing.length === 1 ? containing[0] : undefined;
 }
 
-/** Fails on the first key of `object` that is not in `known`, suggesting the nearest known key. */
-export function assertKnownKeys(object: PlainObject, known: readonly string[], path: string): void {
+/**
+ * Fails on the first key of `object` that is not in `known`, suggesting the nearest known key, or
+ * the one `aliases` maps it to: the name another library uses for the same option (`ttl` for
+ * `windowMs`).
+ */
+export function assertKnownKeys(
+  object: PlainObject,
+  known: readonly string[],
+  path: string,
+  aliases: Readonly<Record<string, string>> = {},
+): void {
   for (const key of Object.keys(object)) {
     if (known.includes(key)) continue;
     const option = path === '' ? key : `${path}.${key}`;
-    const nearest = suggest(key, known);
+    const nearest = Object.hasOwn(aliases, key) ? aliases[key] : suggest(key, known);
     throw new SecurityConfigurationError(
       option,
       'is not a known option',

@@ -202,8 +202,8 @@ const ALGORITHM_VALUES: readonly [unknown, string, string | undefined][] = [
 ];
 
 const POLICY_VALUES: readonly [unknown, string, string | undefined][] = [
-  ['closed', "'closed'", undefined],
-  ['open', "'open'", undefined],
+  ['closed', "'closed'", "did you mean 'fail-closed'?"],
+  ['open', "'open'", "did you mean 'fail-open'?"],
   ['fail-close', "'fail-close'", "did you mean 'fail-closed'?"],
   ['FAIL-OPEN', "'FAIL-OPEN'", "did you mean 'fail-open'?"],
   [true, 'boolean', undefined],
@@ -695,8 +695,8 @@ describe('resolveThrottlingOptions', () => {
     const rows: readonly [string, unknown, string, string][] = [
       ['throttler', { throttler: [] }, 'throttler', 'did you mean `throttlers`?'],
       ['trustedProxy', { trustedProxy: [] }, 'trustedProxy', 'did you mean `trustedProxies`?'],
-      // Express's setting: too far from `trustedProxies` to guess, so the known keys are listed.
-      ['trustProxy', { trustProxy: true }, 'trustProxy', known('throttling', TOP)],
+      // Express's name for the setting.
+      ['trustProxy', { trustProxy: true }, 'trustProxy', 'did you mean `trustedProxies`?'],
       ['ipv6Prefix', { ipv6Prefix: 48 }, 'ipv6Prefix', 'did you mean `ipv6PrefixLength`?'],
       ['credential', { credential: {} }, 'credential', 'did you mean `credentials`?'],
       ['enabled', { enabled: false }, 'enabled', known('throttling', TOP)],
@@ -723,7 +723,19 @@ describe('resolveThrottlingOptions', () => {
         "@nestjs/throttler's ttl in a throttler",
         inThrottler({ ttl: 60_000 }),
         'throttlers[0].ttl',
-        known('throttling.throttlers[0]', THROTTLER),
+        'did you mean `windowMs`?',
+      ],
+      [
+        "@nestjs/throttler's blockDuration in a throttler",
+        inThrottler({ blockDuration: 1 }),
+        'throttlers[0].blockDuration',
+        'did you mean `blockMs`?',
+      ],
+      [
+        'ttl in a credential limit',
+        { credentials: { perIp: { ...RULE, ttl: 1 } } },
+        'credentials.perIp.ttl',
+        'did you mean `windowMs`?',
       ],
       [
         'perAcount',

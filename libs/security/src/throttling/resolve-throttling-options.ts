@@ -75,7 +75,10 @@ export const DEFAULT_THROTTLER: ResolvedThrottler = Object.freeze({
  */
 export function resolveThrottlingOptions(raw: unknown): ResolvedThrottlingOptions {
   const options = raw === undefined ? {} : readObject(raw, PATH);
-  assertKnownKeys(options, KEYS, PATH);
+  assertKnownKeys(options, KEYS, PATH, {
+    trustProxy: 'trustedProxies',
+    trustedProxy: 'trustedProxies',
+  });
   return {
     throttlers:
       options.throttlers === undefined
@@ -93,6 +96,9 @@ export function resolveThrottlingOptions(raw: unknown): ResolvedThrottlingOption
   };
 }
 
+/** @nestjs/throttler's names for the same settings (in milliseconds there too). */
+const RULE_ALIASES = { ttl: 'windowMs', blockDuration: 'blockMs' } as const;
+
 function readThrottlers(value: unknown, path: string): ResolvedThrottler[] {
   if (!Array.isArray(value)) {
     throw new SecurityConfigurationError(
@@ -105,7 +111,7 @@ function readThrottlers(value: unknown, path: string): ResolvedThrottler[] {
   return value.map((entry: unknown, index) => {
     const itemPath = `${path}[${index}]`;
     const object = readObject(entry, itemPath);
-    assertKnownKeys(object, THROTTLER_KEYS, itemPath);
+    assertKnownKeys(object, THROTTLER_KEYS, itemPath, RULE_ALIASES);
     const name =
       object.name === undefined ? 'default' : readString(object.name, `${itemPath}.name`);
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
@@ -155,7 +161,7 @@ function readLimit(value: unknown, path: string, defaultLimit: number): Resolved
     };
   }
   const object = readObject(value, path);
-  assertKnownKeys(object, LIMIT_KEYS, path);
+  assertKnownKeys(object, LIMIT_KEYS, path, RULE_ALIASES);
   return readRule(object, path);
 }
 
