@@ -16,12 +16,14 @@ const swc = [
 /** Nest 12 and a few of its dependencies ship ES modules only: let the transform through them. */
 const esmPackages = [
   '@nestjs',
+  'jose',
   'file-type',
   'strtok3',
   'token-types',
   'uint8array-extras',
   '@tokenizer',
   'load-esm',
+  'magic-string',
 ];
 
 const common = {
@@ -40,7 +42,11 @@ const common = {
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/libs/**/schematics/**/*.test.ts'],
+    },
     {
       ...common,
       displayName: 'e2e',

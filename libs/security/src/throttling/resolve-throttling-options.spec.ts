@@ -726,6 +726,12 @@ describe('resolveThrottlingOptions', () => {
         'did you mean `windowMs`?',
       ],
       [
+        'an unrelated key in a throttler',
+        inThrottler({ perMinute: 5 }),
+        'throttlers[0].perMinute',
+        known('throttling.throttlers[0]', THROTTLER),
+      ],
+      [
         "@nestjs/throttler's blockDuration in a throttler",
         inThrottler({ blockDuration: 1 }),
         'throttlers[0].blockDuration',
