@@ -10,7 +10,8 @@ import { JwksController } from './jwks.controller';
 import { LoginPageController } from './login-page.controller';
 import { MeController } from './me.controller';
 import { NotesController } from './notes.controller';
-import { securityOptionsFromEnv } from './security-options';
+import { OidcController } from './oidc.controller';
+import { oidcEnabled, securityOptionsFromEnv } from './security-options';
 import { UploadController } from './upload.controller';
 import { UsersController } from './users.controller';
 import { UsersSelfOrAdminPolicy } from './users-self-or-admin.policy';
@@ -32,6 +33,8 @@ import { UsersSelfOrAdminPolicy } from './users-self-or-admin.policy';
     JwksController,
     LoginPageController,
     UsersController,
+    // OpenID Connect login routes, when OIDC_ISSUER switches it on.
+    ...(oidcEnabled(process.env) ? [OidcController] : []),
   ],
   providers: [
     { provide: APP_FILTER, useClass: HttpErrorFilter },

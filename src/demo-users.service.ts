@@ -29,7 +29,8 @@ const DEMO_ACCOUNTS: readonly {
  * The reference app's user provider: two demo accounts with scrypt-hashed passwords, hashed at
  * start-up. An unknown username is checked against a dummy hash, so it costs the same time as a
  * wrong password. With mTLS on, a client certificate maps to the account named by its subject CN
- * (`CN=alice`, `CN=admin`).
+ * (`CN=alice`, `CN=admin`). With OpenID Connect on, a provider's user maps to the demo account
+ * named by its `preferred_username` claim, else its `sub` (see {@link mapClaims}).
  */
 @Injectable()
 export class DemoUsersService implements UserProvider {
@@ -63,6 +64,23 @@ export class DemoUsersService implements UserProvider {
     await this.ready;
     const name = certificate.commonName;
     const user = name === undefined ? undefined : this.users.get(name);
+    return user === undefined
+      ? undefined
+      : { id: user.id, username: user.username, roles: user.roles };
+  }
+
+  /**
+   * The demo account named by the provider's `preferred_username` (else `sub`); `undefined`
+   * (login refused) for anyone else. A real application keys its users by issuer and `sub`.
+   */
+  async mapClaims(
+    claims: Readonly<Record<string, unknown>>,
+    _issuer: string,
+  ): Promise<SecurityUser | undefined> {
+    await this.ready;
+    const name =
+      typeof claims.preferred_username === 'string' ? claims.preferred_username : claims.sub;
+    const user = typeof name === 'string' ? this.users.get(name) : undefined;
     return user === undefined
       ? undefined
       : { id: user.id, username: user.username, roles: user.roles };

@@ -115,6 +115,50 @@ function uploadsOptionsFromEnv(env: NodeJS.ProcessEnv): SecurityModuleOptions['u
   return { clamav: { ...(host === undefined ? {} : { host }), port: Number(port) } };
 }
 
+/**
+ * The `oidc` option from the environment: on when `OIDC_ISSUER` is set, and then
+ * `OIDC_CLIENT_ID`, `OIDC_CLIENT_SECRET` and `OIDC_REDIRECT_URI` (the absolute URL of
+ * `/auth/oidc/callback` as registered at the provider) are required; `OIDC_POST_LOGOUT_REDIRECT_URI`
+ * is optional.
+ */
+function oidcOptionsFromEnv(env: NodeJS.ProcessEnv): SecurityModuleOptions['oidc'] {
+  const issuer = envValue(env, 'OIDC_ISSUER');
+  const names = ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URI'] as const;
+  if (issuer === undefined) {
+    const stray = names.find((name) => envValue(env, name) !== undefined);
+    if (stray !== undefined) {
+      throw new Error(
+        `${stray} is set but OIDC_ISSUER is not. Fix: set OIDC_ISSUER to the provider's issuer URL, or unset ${stray}.`,
+      );
+    }
+    return undefined;
+  }
+  const [clientId, clientSecret, redirectUri] = names.map((name) => {
+    const value = envValue(env, name);
+    if (value === undefined) {
+      throw new Error(`OIDC_ISSUER is set without ${name}. Fix: set ${name} too.`);
+    }
+    return value;
+  });
+  const postLogoutRedirectUri = envValue(env, 'OIDC_POST_LOGOUT_REDIRECT_URI');
+  return {
+    providers: [
+      {
+        issuer,
+        clientId: clientId ?? '',
+        clientSecret: clientSecret ?? '',
+        redirectUri: redirectUri ?? '',
+        ...(postLogoutRedirectUri === undefined ? {} : { postLogoutRedirectUri }),
+      },
+    ],
+  };
+}
+
+/** Whether the environment switches OpenID Connect login on (`OIDC_ISSUER` set). */
+export function oidcEnabled(env: NodeJS.ProcessEnv): boolean {
+  return envValue(env, 'OIDC_ISSUER') !== undefined;
+}
+
 /** What the reference app passes to the HTTPS server (Express `httpsOptions`, Fastify `https`). */
 export interface ReferenceTlsOptions {
   readonly cert: Buffer;
@@ -180,7 +224,8 @@ export function httpsOptionsFromEnv(env: NodeJS.ProcessEnv): ReferenceTlsOptions
  * and MTLS_CERT_HEADER; throttling with THROTTLE_TRUSTED_PROXIES, THROTTLE_LIMIT and
  * THROTTLE_LOGIN_LIMIT; upload scanning with CLAMAV_SOCKET, or CLAMAV_HOST and CLAMAV_PORT;
  * SESSION_ALLOW_INSECURE_HTTP=true (development only) sends the session
- * cookie without Secure over plain HTTP.
+ * cookie without Secure over plain HTTP; OpenID Connect login with OIDC_ISSUER, OIDC_CLIENT_ID,
+ * OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI and OIDC_POST_LOGOUT_REDIRECT_URI.
  */
 export function securityOptionsFromEnv(env: NodeJS.ProcessEnv): SecurityModuleOptions {
   const store = env.SECURITY_STORE ?? 'memory';
@@ -194,6 +239,7 @@ export function securityOptionsFromEnv(env: NodeJS.ProcessEnv): SecurityModuleOp
   }
   const privateKey = env.JWT_PRIVATE_KEY;
   const mtls = mtlsOptionsFromEnv(env);
+  const oidc = oidcOptionsFromEnv(env);
   return {
     jwt: {
       issuer: env.JWT_ISSUER ?? 'http://localhost:3000',
@@ -203,6 +249,7 @@ export function securityOptionsFromEnv(env: NodeJS.ProcessEnv): SecurityModuleOp
         : { keys: [{ kid: env.JWT_KID ?? 'main', algorithm: 'ES256' as const, privateKey }] }),
     },
     ...(mtls === undefined ? {} : { mtls }),
+    ...(oidc === undefined ? {} : { oidc }),
     session: {
       ...(env.SESSION_ALLOW_INSECURE_HTTP === 'true' ? { dangerouslyAllowInsecureHttp: true } : {}),
     },

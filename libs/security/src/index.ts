@@ -72,11 +72,24 @@ export type { SessionLogin, SessionSummary } from './authn/session/session.servi
 export { UserSession } from './authn/session/user-session';
 export type { SessionData } from './authn/session/session-data.interface';
 export { CurrentSession } from './authn/session/current-session.decorator';
+export type { SessionOidcLink } from './authn/session/session-record';
+export { OidcService } from './authn/oidc/oidc.service';
+export type { OidcRedirect } from './authn/oidc/oidc.service';
+export type {
+  OidcAlgorithm,
+  OidcOptions,
+  OidcProviderOptions,
+} from './authn/oidc/oidc-options.interface';
+export type { ResolvedOidcOptions, ResolvedOidcProvider } from './authn/oidc/resolve-oidc-options';
 
 // Authorization
 export { Roles } from './authz/roles.decorator';
 export { AuthorizationGuard } from './authz/authorization.guard';
 export { RoleHierarchy } from './authz/role-hierarchy';
+export { SecurityPolicy } from './authz/policies/security-policy.decorator';
+export { Policies } from './authz/policies/policies.decorator';
+export type { PolicyContext, PolicyHandler } from './authz/policies/policy-handler.interface';
+export { PolicyRegistry } from './authz/policies/policy-registry';
 
 // Hardening
 export { SecurityHeaders } from './hardening/headers/security-headers.decorator';
@@ -86,10 +99,6 @@ export type { BodyLimitOptions } from './hardening/body-limit/body-limit-options
 export { BodyTooLargeException } from './hardening/body-limit/body-too-large.exception';
 export { CsrfExempt } from './hardening/csrf/csrf-exempt.decorator';
 export { CsrfGuard } from './hardening/csrf/csrf.guard';
-export { SecurityPolicy } from './authz/policies/security-policy.decorator';
-export { Policies } from './authz/policies/policies.decorator';
-export type { PolicyContext, PolicyHandler } from './authz/policies/policy-handler.interface';
-export { PolicyRegistry } from './authz/policies/policy-registry';
 export { PrototypePollutionGuard } from './hardening/sanitize/prototype-pollution.guard';
 export { RepeatedQueryGuard } from './hardening/sanitize/repeated-query.guard';
 export { QueryArrays, QueryArraysMetadata } from './hardening/sanitize/query-arrays.decorator';
@@ -200,4 +209,7 @@ export { SessionExpiredException } from './errors/session-expired.exception';
 export { SessionLimitException } from './errors/session-limit.exception';
 export { SessionNotFoundException } from './errors/session-not-found.exception';
 export { CsrfRejectedException } from './errors/csrf-rejected.exception';
+export { OidcFailedException } from './errors/oidc-failed.exception';
+export { OidcProviderUnavailableException } from './errors/oidc-provider-unavailable.exception';
+export { InvalidLogoutTokenException } from './errors/invalid-logout-token.exception';
 export { SecurityExceptionFilter } from './errors/security-exception.filter';

@@ -1,6 +1,7 @@
 import { resolveExternalIssuersOptions } from '../authn/external/resolve-external-issuers-options';
 import { resolveJwtOptions } from '../authn/jwt/resolve-jwt-options';
 import { resolveMtlsOptions } from '../authn/mtls/resolve-mtls-options';
+import { resolveOidcOptions } from '../authn/oidc/resolve-oidc-options';
 import { resolveSessionOptions } from '../authn/session/resolve-session-options';
 import { RoleHierarchy } from '../authz/role-hierarchy';
 import { resolveBodyLimitOptions } from '../hardening/body-limit/resolve-body-limit-options';
@@ -27,6 +28,7 @@ const TOP_LEVEL_KEYS = [
   'input',
   'throttling',
   'bodyLimit',
+  'oidc',
 ] as const;
 const ENVIRONMENTS: readonly SecurityEnvironment[] = ['production', 'development', 'test'];
 
@@ -63,7 +65,15 @@ export function resolveSecurityOptions(raw: unknown): ResolvedSecurityOptions {
     uploads: resolveUploadsOptions(options.uploads),
     input: resolveInputOptions(options.input),
     throttling: resolveThrottlingOptions(options.throttling),
+    oidc: resolveOidcOptions(options.oidc, environment),
   };
+  if (resolved.oidc !== undefined && resolved.session === undefined) {
+    throw new SecurityConfigurationError(
+      'oidc',
+      'needs sessions, which are off: an OpenID Connect login ends in a Rampart session',
+      'add `session: {}` (or your session options) to the SecurityModule options',
+    );
+  }
   const own = resolved.jwt?.issuer;
   const clash = resolved.externalIssuers.findIndex((external) => external.issuer === own);
   if (clash !== -1) {

@@ -1,6 +1,7 @@
 import type { ResolvedExternalIssuer } from '../authn/external/resolve-external-issuers-options';
 import type { ResolvedJwtOptions } from '../authn/jwt/resolved-jwt-options.interface';
 import type { ResolvedMtlsOptions } from '../authn/mtls/resolve-mtls-options';
+import type { ResolvedOidcOptions } from '../authn/oidc/resolve-oidc-options';
 import type { ResolvedSessionOptions } from '../authn/session/session-options.interface';
 import type { RoleHierarchy } from '../authz/role-hierarchy';
 import type { ResolvedBodyLimitOptions } from '../hardening/body-limit/resolve-body-limit-options';
@@ -33,4 +34,6 @@ export interface ResolvedSecurityOptions {
   readonly uploads: ResolvedUploadsOptions;
   readonly input: ResolvedInputOptions;
   readonly throttling: ResolvedThrottlingOptions;
+  /** OpenID Connect login; `undefined` when off. */
+  readonly oidc: ResolvedOidcOptions | undefined;
 }

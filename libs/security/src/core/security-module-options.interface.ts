@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { ExternalIssuerOptions } from '../authn/external/external-issuer-options.interface';
 import type { MtlsOptions } from '../authn/mtls/mtls-options.interface';
+import type { OidcOptions } from '../authn/oidc/oidc-options.interface';
 import type { SessionOptions } from '../authn/session/session-options.interface';
 import type { BodyLimitOptions } from '../hardening/body-limit/body-limit-options.interface';
 import type { SecurityHeadersOptions } from '../hardening/headers/security-headers-options.interface';
@@ -154,4 +155,9 @@ export interface SecurityModuleOptions {
   readonly input?: InputOptions;
   /** Rate limiting: on by default (600 requests a minute per client and route; credential routes stricter). */
   readonly throttling?: ThrottlingOptions;
+  /**
+   * OpenID Connect login (relying party) with one or more providers, discovered at start-up; off
+   * when omitted. Needs `session` and a user provider with `mapClaims`.
+   */
+  readonly oidc?: OidcOptions;
 }

@@ -36,6 +36,9 @@ import { TokenService } from '../authn/jwt/token.service';
 import { SessionAuthenticator } from '../authn/session/session.authenticator';
 import { SessionRepository } from '../authn/session/session.repository';
 import { SessionService } from '../authn/session/session.service';
+import { createOidcClients } from '../authn/oidc/create-oidc-clients';
+import { OIDC_CLIENTS } from '../authn/oidc/oidc.tokens';
+import { OidcService } from '../authn/oidc/oidc.service';
 import { CsrfGuard } from '../hardening/csrf/csrf.guard';
 import { PrototypePollutionGuard } from '../hardening/sanitize/prototype-pollution.guard';
 import { RepeatedQueryGuard } from '../hardening/sanitize/repeated-query.guard';
@@ -182,6 +185,13 @@ const providers: Provider[] = [
   PolicyRegistry,
   SessionRepository,
   SessionService,
+  {
+    // OpenID Connect providers, discovered at start-up ([] when `oidc` is off).
+    provide: OIDC_CLIENTS,
+    useFactory: createOidcClients,
+    inject: [RESOLVED_SECURITY_OPTIONS, SecurityStore, SecurityClock],
+  },
+  OidcService,
   // Input first: the query is parsed once (RepeatedQueryGuard), then checked for pollution.
   { provide: APP_GUARD, useClass: RepeatedQueryGuard },
   { provide: APP_GUARD, useClass: PrototypePollutionGuard },
@@ -220,6 +230,7 @@ const providers: Provider[] = [
     RefreshTokenService,
     RevocationService,
     SessionService,
+    OidcService,
     ThrottleCounter,
     UploadScanner,
     PolicyRegistry,

@@ -24,7 +24,7 @@ import {
 } from './session-cookie';
 import { hashSessionId, isSessionHandle, isWellFormedSessionId, newSessionId } from './session-id';
 import type { ResolvedSessionOptions } from './session-options.interface';
-import type { SessionRecord, SessionVia } from './session-record';
+import type { SessionOidcLink, SessionRecord, SessionVia } from './session-record';
 import { SessionRepository } from './session.repository';
 import { UserSession } from './user-session';
 
@@ -120,9 +120,17 @@ export class SessionService {
     request: SecurityRequest,
     response: unknown,
     user: SecurityUser,
-    options: { readonly via?: SessionVia } = {},
+    options: {
+      readonly via?: SessionVia;
+      /**
+       * Set by the OpenID Connect callback: the session remembers the provider's `sid`, `sub`
+       * and ID token. That request is a cross-site navigation from the provider by design, so the
+       * provenance check is replaced by the state bound to the browser, which the caller checked.
+       */
+      readonly oidc?: SessionOidcLink;
+    } = {},
   ): Promise<SessionLogin> {
-    this.assertSameOrigin(request);
+    if (options.oidc === undefined) this.assertSameOrigin(request);
     await this.endPresentedSession(request);
     const id = newSessionId();
     const handle = hashSessionId(id);
@@ -137,6 +145,7 @@ export class SessionService {
       userAgent: userAgentOf(request),
       csrfSecret: newCsrfSecret(),
       data: {},
+      ...(options.oidc === undefined ? {} : { oidc: options.oidc }),
     };
     const create = async (): Promise<void> => {
       await this.makeRoomFor(user.id);
@@ -268,6 +277,32 @@ export class SessionService {
       this.events?.emit({ type: 'session.ended', sessionId: handle, userId, reason: 'revoked' });
     }
     return handles.length;
+  }
+
+  /**
+   * Ends, on every instance, each of these sessions whose record `matches` (back-channel logout
+   * ends the sessions an identity provider names). Gone or non-matching handles are skipped.
+   * Resolves with how many were ended.
+   */
+  async revokeWhere(
+    handles: readonly string[],
+    matches: (record: SessionRecord) => boolean,
+  ): Promise<number> {
+    let ended = 0;
+    for (const handle of handles) {
+      if (!isSessionHandle(handle)) continue;
+      const record = await this.repository.load(handle);
+      if (record === undefined || !matches(record)) continue;
+      await this.repository.delete(handle, record.user.id);
+      this.events?.emit({
+        type: 'session.ended',
+        sessionId: handle,
+        userId: record.user.id,
+        reason: 'revoked',
+      });
+      ended += 1;
+    }
+    return ended;
   }
 
   /** A fresh CSRF token of the request's session; 401 when the request has none. */
