@@ -88,17 +88,20 @@ describe('libs/security/package.json', () => {
     expect(differing).toEqual([]);
   });
 
-  it('leaves Nest, rxjs and reflect-metadata to the app; @nestjs/testing is optional', () => {
+  it('leaves Nest, rxjs and reflect-metadata to the app; @nestjs/testing and express are optional', () => {
     expect(Object.keys(library.peerDependencies).sort()).toEqual([
       '@nestjs/common',
       '@nestjs/core',
       '@nestjs/testing',
+      'express',
       'reflect-metadata',
       'rxjs',
       'typescript',
     ]);
     expect(library.peerDependenciesMeta).toEqual({
       '@nestjs/testing': { optional: true },
+      // Loaded only on the Express adapter, which brings it.
+      express: { optional: true },
       typescript: { optional: true },
     });
     for (const name of ['@nestjs/common', '@nestjs/core', 'rxjs', 'reflect-metadata']) {

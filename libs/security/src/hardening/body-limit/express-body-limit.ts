@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import express from 'express';
+import { createRequire } from 'node:module';
+import type express from 'express';
 import { SecurityConfigurationError } from '../../errors/security-configuration.error';
 import { BodyTooLargeException } from './body-too-large.exception';
 import {
@@ -170,14 +171,25 @@ function isOwnedParser(name: string): name is OwnedParser {
   return OWNED_PARSERS.includes(name);
 }
 
+/**
+ * Express itself, loaded only when the Express adapter is in use (it is there then: the adapter
+ * depends on it), so that an app on Fastify does not need it installed.
+ */
+let loadedExpress: typeof express | undefined;
+function expressModule(): typeof express {
+  loadedExpress ??= createRequire(__filename)('express') as typeof express;
+  return loadedExpress;
+}
+
 function createParser(kind: OwnedParser, limit: number): Middleware {
+  const { json, urlencoded } = expressModule();
   // Nest's options for its own parsers; the raw body is kept as with Nest's `rawBody: true`.
   const verify = (request: IncomingMessage, _response: ServerResponse, raw: Buffer): void => {
     Reflect.set(request, 'rawBody', raw);
   };
   return kind === 'jsonParser'
-    ? express.json({ limit, verify })
-    : express.urlencoded({ extended: true, limit, verify });
+    ? json({ limit, verify })
+    : urlencoded({ extended: true, limit, verify });
 }
 
 function routerStack(app: ExpressApplication): ExpressLayer[] {
