@@ -50,6 +50,8 @@ module.exports = {
     {
       ...common,
       displayName: 'e2e',
+      // Real servers, browsers and child processes: allow for a loaded 2-core machine.
+      testTimeout: 30_000,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
