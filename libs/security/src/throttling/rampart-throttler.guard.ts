@@ -23,6 +23,9 @@ import { ThrottleCredentialsMetadata } from './throttle-credentials.decorator';
 import type { ThrottleResult } from './throttle-result.interface';
 import type { StoreOutagePolicy } from './throttling-options.interface';
 
+/** Most guard keys remembered with their SHA-256 (see `generateKey`); the oldest goes first. */
+const KEY_HASH_CACHE_MAX_ENTRIES = 10_000;
+
 /** Names under which the credential limits appear in events and counter keys. */
 const CREDENTIALS_IP = 'credentials-ip';
 const CREDENTIALS_ACCOUNT = 'credentials-account';
@@ -55,6 +58,8 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
   /** What each request was counted against, for its `RateLimit-*` headers. */
   private readonly counted = new WeakMap<object, RateLimitEntry[]>();
   private readonly policies: ReadonlyMap<string, StoreOutagePolicy>;
+  /** `<class>-<handler>-<throttler>-<tracker>` -> its SHA-256, hex (a client's next request reuses it). */
+  private readonly keyHashes = new Map<string, string>();
 
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
@@ -113,6 +118,25 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
         ? `ip:${this.clientIpKey(securityRequest)}`
         : `user:${securityRequest.user.id}`,
     );
+  }
+
+  /**
+   * The counter key of `ThrottlerGuard` (the SHA-256, hex, of class name, handler name, throttler
+   * name and tracker), remembered for the most recent 10,000 inputs so that a client's next
+   * request does not hash again. Same keys as the parent's, so counters are unchanged.
+   */
+  protected override generateKey(context: ExecutionContext, suffix: string, name: string): string {
+    const input = `${context.getClass().name}-${context.getHandler().name}-${name}-${suffix}`;
+    let key = this.keyHashes.get(input);
+    if (key === undefined) {
+      key = createHash('sha256').update(input).digest('hex');
+      if (this.keyHashes.size >= KEY_HASH_CACHE_MAX_ENTRIES) {
+        const oldest = this.keyHashes.keys().next();
+        if (oldest.done !== true) this.keyHashes.delete(oldest.value);
+      }
+      this.keyHashes.set(input, key);
+    }
+    return key;
   }
 
   protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {

@@ -8,7 +8,9 @@ import { SecurityException } from '../../errors/security.exception';
 import { TokenExpiredException } from '../../errors/token-expired.exception';
 import type { Authenticator } from '../authenticator.interface';
 import { peekIssuer } from './jose-header';
+import { VERIFIED_TOKEN_CACHE_MAX_ENTRIES } from './jwt.constants';
 import type { JwtStrategy } from './jwt.strategy';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 const BEARER = /^bearer +(\S+)$/i;
 
@@ -32,14 +34,28 @@ function guardFor(strategy: JwtStrategy): IAuthGuard {
  * verifier of its `iss`; a token from no trusted issuer is refused. Any failure becomes a 401 with
  * `WWW-Authenticate: Bearer error="invalid_token"`; the reason is not disclosed, except that an
  * expired (but genuine) token says so.
+ *
+ * A token that verified in full is remembered (at most `maxCachedTokens`, oldest out first), so
+ * that its next use skips the signature check, the costliest step (as fast-jwt's verifier cache
+ * does). Only the signature, `iss`, `aud`, `typ` and `sub` checks are skipped; `exp`, `nbf`,
+ * `iat`, the key still being configured, and the issuer's `toPrincipal` (revocation, certificate
+ * binding) run on every request. Only successful verifications are remembered, and an entry whose
+ * use fails in any way is forgotten.
  */
 export class JwtAuthenticator implements Authenticator {
   readonly method = 'jwt' as const;
   readonly challenge = 'Bearer';
-  private readonly guards: ReadonlyMap<string, IAuthGuard>;
+  private readonly guards: ReadonlyMap<string, { strategy: JwtStrategy; guard: IAuthGuard }>;
+  private readonly verified: VerifiedTokenCache<JwtStrategy>;
 
-  constructor(strategies: readonly JwtStrategy[]) {
-    this.guards = new Map(strategies.map((strategy) => [strategy.issuer, guardFor(strategy)]));
+  constructor(
+    strategies: readonly JwtStrategy[],
+    maxCachedTokens: number = VERIFIED_TOKEN_CACHE_MAX_ENTRIES,
+  ) {
+    this.guards = new Map(
+      strategies.map((strategy) => [strategy.issuer, { strategy, guard: guardFor(strategy) }]),
+    );
+    this.verified = new VerifiedTokenCache(maxCachedTokens);
   }
 
   presentsCredentials(request: SecurityRequest): boolean {
@@ -50,12 +66,31 @@ export class JwtAuthenticator implements Authenticator {
   async authenticate(context: ExecutionContext): Promise<Principal> {
     const request = context.switchToHttp().getRequest<SecurityRequest>();
     const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
-    const issuer = token === undefined ? undefined : peekIssuer(token);
-    const guard = issuer === undefined ? undefined : this.guards.get(issuer);
-    if (guard === undefined) throw new InvalidTokenException();
-    await guard.canActivate(context);
+    if (token === undefined) throw new InvalidTokenException();
+    const cached = this.verified.get(token);
+    if (cached !== undefined) {
+      let principal: Principal | undefined;
+      try {
+        principal = await cached.owner.reaccept(cached.verified, request);
+      } catch (error) {
+        this.verified.forget(token);
+        throw error;
+      }
+      if (principal !== undefined) {
+        request.user = principal;
+        return principal;
+      }
+      // The key it verified with is gone or replaced: verify it again, in full.
+      this.verified.forget(token);
+    }
+    const issuer = peekIssuer(token);
+    const entry = issuer === undefined ? undefined : this.guards.get(issuer);
+    if (entry === undefined) throw new InvalidTokenException();
+    await entry.guard.canActivate(context);
     const principal = request.user;
     if (principal === undefined) throw new InvalidTokenException();
+    const verified = entry.strategy.verifiedTokenOf(request);
+    if (verified !== undefined) this.verified.remember(token, entry.strategy, verified);
     return principal;
   }
 }

@@ -5,14 +5,23 @@ import { ExtractJwt, Strategy, type StrategyOptionsWithRequest } from 'passport-
 import type { Principal } from '../../core/principal.interface';
 import type { SecurityRequest } from '../../core/security-request.interface';
 import { InvalidTokenException } from '../../errors/invalid-token.exception';
+import { SecurityException } from '../../errors/security.exception';
+import { TokenExpiredException } from '../../errors/token-expired.exception';
 import { readJoseHeader } from './jose-header';
 import type { JwtVerifierConfig, VerifiedClaims } from './jwt-verifier-config.interface';
+import type { VerifiedToken } from './verified-token-cache';
 
 /** What jsonwebtoken hands over with `complete: true`, after the signature and claims checked out. */
 interface VerifiedJwt {
   readonly header: Readonly<Record<string, unknown>>;
   readonly payload: unknown;
 }
+
+/**
+ * The key each request's token was verified with, set by the key provider (which runs before
+ * `super()` returns, so it cannot reach instance fields). A request meets one strategy only.
+ */
+const keysUsed = new WeakMap<object, KeyObject>();
 
 /** Strategies register on a scratch instance first; the real registration uses a unique name. */
 const scratch = new passport.Passport();
@@ -32,12 +41,14 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   /** The passport strategy name this instance is registered under. */
   readonly strategyName = `rampart-jwt:${randomUUID()}`;
   private readonly config: JwtVerifierConfig;
+  /** What a request's full verification established, once every check passed. */
+  private readonly verifiedTokens = new WeakMap<object, VerifiedToken>();
 
   constructor(config: JwtVerifierConfig) {
     const strategyOptions: StrategyOptionsWithRequest = {
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       secretOrKeyProvider: (
-        _request: unknown,
+        request: unknown,
         rawToken: unknown,
         done: (error: Error | null, key?: string | Buffer) => void,
       ) => {
@@ -54,8 +65,12 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
         Promise.resolve(config.keySource.verificationKey(kid, alg)).then(
           (key: KeyObject | undefined) => {
             // jsonwebtoken takes a KeyObject (parsed once); the typings only list string | Buffer.
-            if (key === undefined) done(new Error('no configured key for this token'));
-            else done(null, key as KeyObject & Buffer);
+            if (key === undefined) {
+              done(new Error('no configured key for this token'));
+              return;
+            }
+            if (typeof request === 'object' && request !== null) keysUsed.set(request, key);
+            done(null, key as KeyObject & Buffer);
           },
           () => {
             done(new Error('key source failed'));
@@ -108,6 +123,64 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
     }
     if (typeof claims.sub !== 'string' || claims.sub === '') throw new InvalidTokenException();
     if (typeof claims.iss !== 'string') throw new InvalidTokenException();
-    return this.config.toPrincipal(claims as VerifiedClaims, request);
+    const principal = await this.config.toPrincipal(claims as VerifiedClaims, request);
+    const key = keysUsed.get(request);
+    if (key !== undefined && typeof header.kid === 'string' && typeof header.alg === 'string') {
+      this.verifiedTokens.set(request, {
+        kid: header.kid,
+        alg: header.alg,
+        key,
+        claims: claims as VerifiedClaims,
+      });
+    }
+    return principal;
+  }
+
+  /**
+   * What the full verification of this request's token established, when it succeeded: for the
+   * bearer authenticator to remember the token.
+   */
+  verifiedTokenOf(request: object): VerifiedToken | undefined {
+    return this.verifiedTokens.get(request);
+  }
+
+  /**
+   * Accepts again a token this strategy verified before, without checking its signature: the key
+   * source must still hand out the very key it verified with (else `undefined`: verify it in full),
+   * and every check that depends on time or state runs as on a full verification: `exp` (expired:
+   * {@link TokenExpiredException}), `nbf` and `iat` with the clock skew, then the issuer's
+   * `toPrincipal` (revocation, certificate binding). Anything else it throws is an
+   * {@link InvalidTokenException}, as on the passport path.
+   *
+   * @example
+   * const principal = await strategy.reaccept(cached, request);
+   */
+  async reaccept(
+    verified: VerifiedToken,
+    request: SecurityRequest,
+  ): Promise<Principal | undefined> {
+    let key: KeyObject | undefined;
+    try {
+      key = await this.config.keySource.verificationKey(verified.kid, verified.alg);
+    } catch {
+      return undefined;
+    }
+    if (key !== verified.key) return undefined;
+    const { claims } = verified;
+    const skew = this.config.clockSkewSeconds;
+    const nowMs = Date.now();
+    // The checks of jsonwebtoken (`exp`, `nbf`, in whole seconds) and of validate() (`iat`).
+    const nowSeconds = Math.floor(nowMs / 1000);
+    if (nowSeconds >= claims.exp + skew) throw new TokenExpiredException();
+    if (typeof claims.nbf === 'number' && claims.nbf > nowSeconds + skew)
+      throw new InvalidTokenException();
+    if (typeof claims.iat === 'number' && claims.iat > nowSeconds + skew)
+      throw new InvalidTokenException();
+    try {
+      return await this.config.toPrincipal(claims, request);
+    } catch (error) {
+      if (error instanceof SecurityException) throw error;
+      throw new InvalidTokenException();
+    }
   }
 }

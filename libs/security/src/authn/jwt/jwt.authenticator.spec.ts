@@ -1,0 +1,178 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { ExecutionContext } from '@nestjs/common';
+import jsonwebtoken from 'jsonwebtoken';
+import type { Principal } from '../../core/principal.interface';
+import type { SecurityRequest } from '../../core/security-request.interface';
+import { InvalidTokenException } from '../../errors/invalid-token.exception';
+import { TokenExpiredException } from '../../errors/token-expired.exception';
+import { JwtAuthenticator } from './jwt.authenticator';
+import { JwtStrategy } from './jwt.strategy';
+import type { JwtVerifierConfig, VerifiedClaims } from './jwt-verifier-config.interface';
+
+const ISSUER = 'https://issuer.test';
+const AUDIENCE = 'api';
+
+function keyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
+  return generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+}
+
+function sign(privateKey: KeyObject, claims: Record<string, unknown> = {}, kid = 'k1'): string {
+  return jsonwebtoken.sign({ sub: 'u-1', roles: ['user'], ...claims }, privateKey, {
+    algorithm: 'ES256',
+    keyid: kid,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    expiresIn: 600,
+    header: { alg: 'ES256', typ: 'at+jwt' },
+  });
+}
+
+function contextFor(token: string): { context: ExecutionContext; request: SecurityRequest } {
+  const request = { headers: { authorization: `Bearer ${token}` } } as unknown as SecurityRequest;
+  const http = { getRequest: () => request, getResponse: () => ({}), getNext: () => undefined };
+  const context = {
+    getType: () => 'http',
+    switchToHttp: () => http,
+    getClass: () => Object,
+    getHandler: () => () => undefined,
+    getArgs: () => [request, {}],
+    getArgByIndex: (index: number) => [request, {}][index],
+  } as unknown as ExecutionContext;
+  return { context, request };
+}
+
+describe('JwtAuthenticator: verified-token cache', () => {
+  const { privateKey, publicKey } = keyPair();
+  let currentKey: KeyObject | undefined;
+  let revoked: Set<string>;
+  let toPrincipal: jest.Mock<Principal, [VerifiedClaims, SecurityRequest]>;
+  let strategy: JwtStrategy;
+  let verify: jest.SpyInstance;
+
+  const make = (maxCachedTokens?: number): JwtAuthenticator => {
+    const config: JwtVerifierConfig = {
+      issuer: ISSUER,
+      audience: [AUDIENCE],
+      algorithms: ['ES256'],
+      clockSkewSeconds: 30,
+      acceptedTypes: ['at+jwt'],
+      keySource: { verificationKey: (kid) => (kid === 'k1' ? currentKey : undefined) },
+      toPrincipal,
+    };
+    strategy = new JwtStrategy(config);
+    return new JwtAuthenticator([strategy], maxCachedTokens);
+  };
+
+  const authenticate = (authenticator: JwtAuthenticator, token: string): Promise<Principal> =>
+    authenticator.authenticate(contextFor(token).context);
+
+  beforeEach(() => {
+    currentKey = publicKey;
+    revoked = new Set();
+    toPrincipal = jest.fn<Principal, [VerifiedClaims, SecurityRequest]>((claims) => {
+      if (revoked.has(claims.sub)) throw new InvalidTokenException();
+      return { id: claims.sub, username: claims.sub, roles: ['user'], authMethod: 'jwt' as const };
+    });
+    verify = jest.spyOn(jsonwebtoken, 'verify');
+  });
+
+  afterEach(() => {
+    strategy.unregister();
+    jest.restoreAllMocks();
+  });
+
+  it('verifies the signature once, and runs toPrincipal (revocation) on every use', async () => {
+    const authenticator = make();
+    const token = sign(privateKey);
+    for (let i = 0; i < 3; i++) {
+      await expect(authenticate(authenticator, token)).resolves.toMatchObject({ id: 'u-1' });
+    }
+    expect(verify).toHaveBeenCalledTimes(1);
+    expect(toPrincipal).toHaveBeenCalledTimes(3);
+  });
+
+  it('puts the principal on request.user on a cached use', async () => {
+    const authenticator = make();
+    const token = sign(privateKey);
+    await authenticate(authenticator, token);
+    const { context, request } = contextFor(token);
+    const principal = await authenticator.authenticate(context);
+    expect(request.user).toBe(principal);
+  });
+
+  it('refuses a remembered token once it is revoked, and forgets it', async () => {
+    const authenticator = make();
+    const token = sign(privateKey);
+    await authenticate(authenticator, token);
+    revoked.add('u-1');
+    await expect(authenticate(authenticator, token)).rejects.toBeInstanceOf(InvalidTokenException);
+    await expect(authenticate(authenticator, token)).rejects.toBeInstanceOf(InvalidTokenException);
+    // The second refusal verified in full again: nothing about the token was kept.
+    expect(verify).toHaveBeenCalledTimes(2);
+  });
+
+  it('refuses a remembered token once it has expired (past the clock skew) with TOKEN_EXPIRED', async () => {
+    const authenticator = make();
+    const token = sign(privateKey);
+    await authenticate(authenticator, token);
+    const now = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(now + (600 + 29) * 1000);
+    await expect(authenticate(authenticator, token)).resolves.toMatchObject({ id: 'u-1' });
+    jest.spyOn(Date, 'now').mockReturnValue(now + (600 + 31) * 1000);
+    await expect(authenticate(authenticator, token)).rejects.toBeInstanceOf(TokenExpiredException);
+    await expect(authenticate(authenticator, token)).rejects.toBeInstanceOf(TokenExpiredException);
+  });
+
+  it('verifies in full again when the key it verified with is no longer configured', async () => {
+    const authenticator = make();
+    const token = sign(privateKey);
+    await authenticate(authenticator, token);
+    currentKey = undefined;
+    await expect(authenticate(authenticator, token)).rejects.toBeInstanceOf(InvalidTokenException);
+    currentKey = keyPair().publicKey;
+    await expect(authenticate(authenticator, token)).rejects.toBeInstanceOf(InvalidTokenException);
+    expect(verify).toHaveBeenCalledTimes(2);
+  });
+
+  it('never remembers a token that failed verification', async () => {
+    const authenticator = make();
+    const forged = sign(keyPair().privateKey);
+    for (let i = 0; i < 2; i++) {
+      await expect(authenticate(authenticator, forged)).rejects.toBeInstanceOf(
+        InvalidTokenException,
+      );
+    }
+    expect(verify).toHaveBeenCalledTimes(2);
+    expect(toPrincipal).not.toHaveBeenCalled();
+  });
+
+  it('never remembers a token whose first use was refused by toPrincipal', async () => {
+    const authenticator = make();
+    const token = sign(privateKey);
+    revoked.add('u-1');
+    await expect(authenticate(authenticator, token)).rejects.toBeInstanceOf(InvalidTokenException);
+    revoked.clear();
+    await expect(authenticate(authenticator, token)).resolves.toMatchObject({ id: 'u-1' });
+    expect(verify).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps at most maxCachedTokens, dropping the oldest', async () => {
+    const authenticator = make(2);
+    const [a, b, c] = ['a', 'b', 'c'].map((sub) => sign(privateKey, { sub }));
+    for (const token of [a!, b!, c!]) await authenticate(authenticator, token);
+    expect(verify).toHaveBeenCalledTimes(3);
+    await authenticate(authenticator, c!);
+    await authenticate(authenticator, b!);
+    expect(verify).toHaveBeenCalledTimes(3);
+    await authenticate(authenticator, a!);
+    expect(verify).toHaveBeenCalledTimes(4);
+  });
+
+  it('remembers nothing with maxCachedTokens 0', async () => {
+    const authenticator = make(0);
+    const token = sign(privateKey);
+    await authenticate(authenticator, token);
+    await authenticate(authenticator, token);
+    expect(verify).toHaveBeenCalledTimes(2);
+  });
+});
