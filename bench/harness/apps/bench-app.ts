@@ -1,0 +1,77 @@
+// One benchmark variant in its own process: `BENCH_VARIANT` and `ADAPTER` pick what runs; it
+// listens on 127.0.0.1:`PORT` (0 = any) and logs `bench app listening on <url>`.
+import 'reflect-metadata';
+import type { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import fastifyHelmet from '@fastify/helmet';
+import { RedisStore } from 'connect-redis';
+import session from 'express-session';
+import helmet from 'helmet';
+import { createClient } from 'redis';
+import { BareModule } from './bare.module';
+import { requireEnv } from './bench-env';
+import { ExpressSessionModule } from './express-session.module';
+import { GluedJwtModule } from './glued-jwt.module';
+import { NestLabThrottleModule } from './nestlab-throttle.module';
+import { RampartJwtModule } from './rampart-jwt.module';
+import { RampartSessionModule } from './rampart-session.module';
+import { RampartThrottleModule } from './rampart-throttle.module';
+
+const MODULES: Readonly<Record<string, Type>> = {
+  bare: BareModule,
+  'rampart-jwt': RampartJwtModule,
+  'glued-jwt': GluedJwtModule,
+  'rampart-session': RampartSessionModule,
+  'express-session': ExpressSessionModule,
+  'rampart-throttle': RampartThrottleModule,
+  'nestlab-throttle': NestLabThrottleModule,
+};
+
+async function bootstrap(): Promise<void> {
+  const variant = requireEnv('BENCH_VARIANT');
+  const adapter = requireEnv('ADAPTER');
+  const module = MODULES[variant];
+  if (module === undefined) throw new Error(`unknown BENCH_VARIANT "${variant}"`);
+  const logger = ['error', 'warn'] as const;
+  let app: INestApplication;
+  if (adapter === 'fastify') {
+    if (variant === 'express-session') throw new Error('express-session runs on Express only');
+    const fastifyApp = await NestFactory.create<NestFastifyApplication>(
+      module,
+      new FastifyAdapter(),
+      { logger: [...logger] },
+    );
+    if (variant === 'glued-jwt') await fastifyApp.register(fastifyHelmet);
+    app = fastifyApp;
+  } else if (adapter === 'express') {
+    app = await NestFactory.create(module, { logger: [...logger] });
+    if (variant === 'glued-jwt') app.use(helmet());
+    if (variant === 'express-session') {
+      const client = createClient({ url: requireEnv('REDIS_URL') });
+      await client.connect();
+      app.use(
+        session({
+          store: new RedisStore({
+            client,
+            prefix: `bench-express-session:${String(process.pid)}:`,
+          }),
+          secret: 'bench-express-session-secret-0123456789abcdef',
+          resave: false,
+          saveUninitialized: false,
+          cookie: { httpOnly: true, sameSite: 'lax', secure: false },
+        }),
+      );
+    }
+  } else {
+    throw new Error(`ADAPTER must be "express" or "fastify", got "${adapter}"`);
+  }
+  app.enableShutdownHooks();
+  await app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
+  console.log(`bench app listening on ${await app.getUrl()} (${variant}, ${adapter})`);
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});

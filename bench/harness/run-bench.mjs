@@ -1,0 +1,295 @@
+// `npm run bench`: every variant in its own process on 127.0.0.1, loaded by autocannon from another
+// process, interleaved round by round (A B C ... then ... C B A) so that noise hits all alike;
+// prints req/s, p50/p99 latency, server CPU per request and the ratio to bare Nest measured in the
+// same round; writes bench/results/latest.json and latest.md.
+//
+// Environment: BENCH_DURATION (s per measured run, default 10), BENCH_WARMUP (s, default 3),
+// BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 50), BENCH_ADAPTERS (express,fastify),
+// BENCH_VARIANTS (comma list to run a subset; bare always runs), BENCH_QUICK=1 (2 s runs, 1 s
+// warm-up, 1 round), BENCH_OUT (results dir, default bench/results).
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import {
+  BENCH_DIST,
+  REPO_ROOT,
+  cpuMicros,
+  envNumber,
+  es256KeyPair,
+  median,
+  mintEs256,
+  startNode,
+  startRedis,
+} from './lib.mjs';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const DURATION = envNumber('BENCH_DURATION', QUICK ? 2 : 10);
+const WARMUP = envNumber('BENCH_WARMUP', QUICK ? 1 : 3);
+const ROUNDS = envNumber('BENCH_ROUNDS', QUICK ? 1 : 3);
+const CONNECTIONS = envNumber('BENCH_CONNECTIONS', 50);
+const ADAPTERS = (process.env.BENCH_ADAPTERS ?? 'express,fastify').split(',').filter(Boolean);
+const ONLY = process.env.BENCH_VARIANTS?.split(',').filter(Boolean);
+const OUT_DIR = process.env.BENCH_OUT ?? join(REPO_ROOT, 'bench', 'results');
+const APP = join(BENCH_DIST, 'bench', 'harness', 'apps', 'bench-app.js');
+const LOAD = join(REPO_ROOT, 'bench', 'harness', 'load.mjs');
+const ISSUER = 'https://bench.rampart.local';
+const AUDIENCE = 'bench-api';
+const KID = 'bench-1';
+
+/**
+ * The variants. `path` is what the load hits; `auth` says how the runner obtains the credential;
+ * `protectedRoute` means a request without it must be refused (checked before the load).
+ */
+const VARIANTS = [
+  { name: 'bare', label: 'bare Nest', path: '/api/orders', auth: 'none' },
+  {
+    name: 'rampart-jwt',
+    label: 'Rampart JWT + roles + throttle + headers (memory)',
+    path: '/api/orders',
+    auth: 'bearer',
+    protectedRoute: true,
+  },
+  {
+    name: 'glued-jwt',
+    label: 'glued: passport-jwt (PEM) + roles guard + @nestjs/throttler + helmet',
+    path: '/api/orders',
+    auth: 'bearer',
+    protectedRoute: true,
+  },
+  {
+    name: 'rampart-session',
+    label: 'Rampart sessions on Redis',
+    path: '/api/me',
+    auth: 'cookie',
+    protectedRoute: true,
+  },
+  {
+    name: 'express-session',
+    label: 'express-session + connect-redis',
+    path: '/api/me',
+    auth: 'cookie',
+    protectedRoute: true,
+    adapters: ['express'],
+  },
+  {
+    name: 'rampart-throttle',
+    label: 'Rampart throttle on Redis (public route)',
+    path: '/api/ping',
+    auth: 'none',
+  },
+  {
+    name: 'nestlab-throttle',
+    label: '@nestjs/throttler + @nest-lab/throttler-storage-redis',
+    path: '/api/ping',
+    auth: 'none',
+  },
+].filter((variant) => variant.name === 'bare' || ONLY === undefined || ONLY.includes(variant.name));
+
+function runLoad(url, headers, durationSeconds) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [LOAD, JSON.stringify({ url, connections: CONNECTIONS, durationSeconds, headers })],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`load generator exited with ${code}`));
+      else resolve(JSON.parse(output.trim().split('\n').pop()));
+    });
+  });
+}
+
+/** Starts a variant and obtains its credential; checks it is refused without (protected routes). */
+async function startVariant(variant, adapter, env) {
+  const app = await startNode([APP], {
+    name: `${variant.name} (${adapter})`,
+    env: {
+      ...env,
+      BENCH_VARIANT: variant.name,
+      ADAPTER: adapter,
+      PORT: '0',
+      NODE_ENV: 'production',
+    },
+    listening: /bench app listening on (http:\/\/\S+)/,
+  });
+  const url = `${app.url}${variant.path}`;
+  const headers = {};
+  if (variant.auth === 'bearer') {
+    headers.authorization = `Bearer ${mintEs256(env.BENCH_JWT_PRIVATE_KEY, KID, { iss: ISSUER, aud: AUDIENCE, sub: 'u-1', preferred_username: 'alice', roles: ['user'] })}`;
+  } else if (variant.auth === 'cookie') {
+    const login = await fetch(`${app.url}/login`, { method: 'POST' });
+    if (login.status !== 200)
+      throw new Error(`${variant.name}: login answered ${login.status}: ${await login.text()}`);
+    headers.cookie = login.headers
+      .getSetCookie()
+      .map((cookie) => cookie.split(';')[0])
+      .join('; ');
+  }
+  const ok = await fetch(url, { headers });
+  const okBody = await ok.text();
+  if (ok.status !== 200)
+    throw new Error(
+      `${variant.name} (${adapter}): ${variant.path} answered ${ok.status}: ${okBody}`,
+    );
+  const check = { status: ok.status, headers: Object.fromEntries(ok.headers) };
+  if (variant.protectedRoute) {
+    const anonymous = await fetch(url);
+    await anonymous.arrayBuffer();
+    if (anonymous.status !== 401 && anonymous.status !== 403)
+      throw new Error(
+        `${variant.name} (${adapter}): ${variant.path} without credentials answered ${anonymous.status}`,
+      );
+    check.anonymousStatus = anonymous.status;
+  }
+  return { ...app, url, headers, check };
+}
+
+const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+
+async function main() {
+  const started = Date.now();
+  const keys = es256KeyPair();
+  const redis = await startRedis();
+  const env = {
+    BENCH_JWT_PRIVATE_KEY: keys.privateKeyPem,
+    BENCH_JWT_PUBLIC_KEY: keys.publicKeyPem,
+    REDIS_URL: redis.url,
+  };
+  const results = [];
+  try {
+    for (const adapter of ADAPTERS) {
+      const variants = VARIANTS.filter((variant) => variant.adapters?.includes(adapter) ?? true);
+      const running = [];
+      try {
+        for (const variant of variants)
+          running.push({ variant, app: await startVariant(variant, adapter, env) });
+        console.log(
+          `\n${adapter}: ${running.length} variants up; ${ROUNDS} round(s) of ${DURATION} s (+${WARMUP} s warm-up), ${CONNECTIONS} connections`,
+        );
+        const rounds = [];
+        for (let round = 0; round < ROUNDS; round++) {
+          const order = round % 2 === 0 ? running : [...running].reverse();
+          const measured = {};
+          for (const { variant, app } of order) {
+            if (WARMUP > 0) await runLoad(app.url, app.headers, WARMUP);
+            const cpuBefore = await cpuMicros(app.pid);
+            const load = await runLoad(app.url, app.headers, DURATION);
+            const cpu = (await cpuMicros(app.pid)) - cpuBefore;
+            measured[variant.name] = {
+              ...load,
+              cpuMicrosPerRequest: cpu / Math.max(1, load.requests),
+            };
+            const flag =
+              load.non2xx > 0 || load.errors > 0
+                ? `  (!) non-2xx ${load.non2xx}, errors ${load.errors}`
+                : '';
+            console.log(
+              `  round ${round + 1} ${variant.name.padEnd(18)} ${fmt(load.rps).padStart(7)} req/s  p50 ${load.p50} ms  p99 ${load.p99} ms  cpu ${fmt(cpu / Math.max(1, load.requests))} us/req${flag}`,
+            );
+          }
+          for (const name of Object.keys(measured))
+            measured[name].ratioToBare = measured[name].rps / measured.bare.rps;
+          rounds.push(measured);
+        }
+        for (const { variant } of running) {
+          const series = rounds.map((round) => round[variant.name]);
+          results.push({
+            adapter,
+            variant: variant.name,
+            label: variant.label,
+            rps: median(series.map((s) => s.rps)),
+            p50: median(series.map((s) => s.p50)),
+            p99: median(series.map((s) => s.p99)),
+            cpuMicrosPerRequest: median(series.map((s) => s.cpuMicrosPerRequest)),
+            ratioToBare: median(series.map((s) => s.ratioToBare)),
+            ratios: series.map((s) => s.ratioToBare),
+            non2xx: series.reduce((sum, s) => sum + s.non2xx, 0),
+            errors: series.reduce((sum, s) => sum + s.errors, 0),
+            rounds: series,
+          });
+        }
+      } finally {
+        await Promise.all(running.map(({ app }) => app.stop()));
+      }
+    }
+  } finally {
+    await redis.stop();
+  }
+  const find = (adapter, variant) =>
+    results.find((r) => r.adapter === adapter && r.variant === variant);
+  const comparisons = [];
+  for (const adapter of ADAPTERS) {
+    const pairs = [
+      ['rampart-jwt', 'glued-jwt'],
+      ['rampart-session', 'express-session'],
+      ['rampart-throttle', 'nestlab-throttle'],
+    ];
+    for (const [ours, theirs] of pairs) {
+      const a = find(adapter, ours);
+      const b = find(adapter, theirs);
+      if (a && b)
+        comparisons.push({
+          adapter,
+          ours,
+          theirs,
+          factor: median(a.rounds.map((r, i) => r.rps / b.rounds[i].rps)),
+        });
+    }
+  }
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+    loadAverageAtEnd: os.loadavg(),
+  };
+  const report = {
+    date: new Date().toISOString(),
+    machine,
+    settings: {
+      durationSeconds: DURATION,
+      warmupSeconds: WARMUP,
+      rounds: ROUNDS,
+      connections: CONNECTIONS,
+      quick: QUICK,
+    },
+    elapsedSeconds: Math.round((Date.now() - started) / 1000),
+    results,
+    comparisons,
+  };
+  const lines = [
+    `Measured ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}; loopback, ${CONNECTIONS} connections, ${ROUNDS} round(s) of ${DURATION} s per variant (medians; ratios to bare Nest in the same round).`,
+    '',
+    '| adapter | variant | req/s | p50 ms | p99 ms | server CPU us/req | x bare |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...results.map(
+      (r) =>
+        `| ${r.adapter} | ${r.label} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.cpuMicrosPerRequest)} | ${fmt(r.ratioToBare, 2)} |`,
+    ),
+    '',
+    '| adapter | Rampart | against | Rampart / other (req/s, same round) |',
+    '|---|---|---|---:|',
+    ...comparisons.map((c) => `| ${c.adapter} | ${c.ours} | ${c.theirs} | ${fmt(c.factor, 2)} |`),
+  ];
+  const problems = results.filter((r) => r.non2xx > 0 || r.errors > 0);
+  if (problems.length > 0) {
+    lines.push(
+      '',
+      `Warning: non-2xx answers or errors during the load: ${problems.map((r) => `${r.adapter}/${r.variant} (${r.non2xx} non-2xx, ${r.errors} errors)`).join(', ')}.`,
+    );
+  }
+  const markdown = `${lines.join('\n')}\n`;
+  await mkdir(OUT_DIR, { recursive: true });
+  await writeFile(join(OUT_DIR, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(OUT_DIR, 'latest.md'), markdown);
+  console.log(
+    `\n${markdown}\n(${report.elapsedSeconds} s; written to ${join(OUT_DIR, 'latest.json')} and latest.md)`,
+  );
+  if (problems.length > 0) process.exitCode = 1;
+}
+
+await main();

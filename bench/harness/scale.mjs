@@ -1,0 +1,209 @@
+// `npm run bench:scale`: the scale figures.
+// 1. Session lookup latency and Redis memory per session with 1k, 100k and 1M sessions in the
+//    store (dist/bench/.../scale/session-scale.js; see there).
+// 2. Revocation propagation between two reference-app instances (dist/src/main.js) sharing one
+//    redis-server, no sticky sessions, the approach of bench/session-propagation.mjs: for an
+//    access token, issue it on A, use it on B, revoke it on A (POST /auth/revoke), then poll B
+//    back to back until it answers 401; for a session, log in on A, use it on B, log out on A,
+//    poll B. The figure is the time from A's 204 to B's first 401 (one request's round trip
+//    included).
+// Writes bench/results/scale-latest.json and scale-latest.md.
+//
+// Environment: SCALE_SIZES (default 1000,100000,1000000), SCALE_SAMPLES (lookups per size,
+// default 20000), SCALE_TRIALS (propagation trials per kind and adapter, default 200),
+// SCALE_ADAPTERS (default express,fastify), SCALE_SKIP (sessions or propagation), BENCH_OUT.
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { BENCH_DIST, REPO_ROOT, envNumber, percentile, startNode, startRedis } from './lib.mjs';
+
+const TRIALS = envNumber('SCALE_TRIALS', 200);
+const ADAPTERS = (process.env.SCALE_ADAPTERS ?? 'express,fastify').split(',').filter(Boolean);
+const SKIP = process.env.SCALE_SKIP ?? '';
+const OUT_DIR = process.env.BENCH_OUT ?? join(REPO_ROOT, 'bench', 'results');
+const SESSION_SCALE = join(BENCH_DIST, 'bench', 'harness', 'scale', 'session-scale.js');
+const MAIN = join(REPO_ROOT, 'dist', 'src', 'main.js');
+const ALICE = JSON.stringify({ username: 'alice', password: 'alice-password' });
+
+function runSessionScale(redisUrl) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SESSION_SCALE], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, REDIS_URL: redisUrl },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const results = [];
+    let buffer = '';
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      let newline;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        if (line.startsWith('RESULT ')) {
+          const result = JSON.parse(line.slice(7));
+          results.push(result);
+          console.log(
+            `  ${String(result.sessions).padStart(8)} sessions: lookup p50 ${result.sequentialP50Us.toFixed(0)} us, p99 ${result.sequentialP99Us.toFixed(0)} us (sequential); ` +
+              `50 in flight p50 ${result.concurrentP50Us.toFixed(0)} us, p99 ${result.concurrentP99Us.toFixed(0)} us, ${result.concurrentLookupsPerSecond.toFixed(0)}/s; ` +
+              `Redis ${result.bytesPerSession.toFixed(0)} B/session (${(result.redisUsedMemoryBytes / 2 ** 20).toFixed(0)} MB, populated in ${result.populateSeconds.toFixed(1)} s)`,
+          );
+        } else console.log(line);
+      }
+    });
+    child.once('exit', (code) =>
+      code === 0 ? resolve(results) : reject(new Error(`session-scale exited ${code}`)),
+    );
+  });
+}
+
+const post = (url, headers = {}, body) =>
+  fetch(url, {
+    method: 'POST',
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body,
+  });
+
+async function status(url, headers) {
+  const response = await fetch(`${url}/me`, { headers });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** One kind of credential: obtain on A, revoke on A; returns the headers that present it. */
+const KINDS = {
+  'access token (POST /auth/revoke)': {
+    obtain: async (a) => {
+      const response = await post(`${a}/auth/token`, {}, ALICE);
+      const { access_token: token } = await response.json();
+      return { headers: { authorization: `Bearer ${token}` } };
+    },
+    revoke: (a, credential) => post(`${a}/auth/revoke`, credential.headers),
+  },
+  'session (POST /auth/logout)': {
+    obtain: async (a) => {
+      const response = await post(`${a}/auth/login`, {}, ALICE);
+      const cookie = response.headers.getSetCookie()[0].split(';')[0];
+      const { csrfToken } = await response.json();
+      return { headers: { cookie }, csrfToken };
+    },
+    revoke: (a, credential) =>
+      post(`${a}/auth/logout`, { ...credential.headers, 'x-csrf-token': credential.csrfToken }),
+  },
+};
+
+async function propagation(redisUrl) {
+  const results = [];
+  for (const adapter of ADAPTERS) {
+    const env = {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      NODE_ENV: 'test',
+      ADAPTER: adapter,
+      SECURITY_STORE: 'redis',
+      REDIS_URL: redisUrl,
+      REDIS_KEY_PREFIX: `propagation:${adapter}:`,
+      SESSION_ALLOW_INSECURE_HTTP: 'true',
+      THROTTLE_LIMIT: '1000000',
+      THROTTLE_LOGIN_LIMIT: '100000',
+    };
+    const listening = /Reference app listening on (https?:\/\/\S+)/;
+    const [a, b] = await Promise.all([
+      startNode([MAIN], { name: `A (${adapter})`, env, listening }),
+      startNode([MAIN], { name: `B (${adapter})`, env, listening }),
+    ]);
+    try {
+      for (const [kind, { obtain, revoke }] of Object.entries(KINDS)) {
+        const samples = [];
+        for (let trial = 0; trial < TRIALS; trial++) {
+          const credential = await obtain(a.url);
+          if ((await status(b.url, credential.headers)) !== 200)
+            throw new Error(`B refused a live ${kind}`);
+          const revoked = await revoke(a.url, credential);
+          if (revoked.status !== 204) throw new Error(`${kind}: revoke answered ${revoked.status}`);
+          const started = performance.now();
+          while ((await status(b.url, credential.headers)) !== 401) {
+            if (performance.now() - started > 10_000)
+              throw new Error(`B never refused the ${kind}`);
+          }
+          samples.push(performance.now() - started);
+        }
+        samples.sort((x, y) => x - y);
+        const result = {
+          adapter,
+          kind,
+          trials: TRIALS,
+          p50Ms: percentile(samples, 50),
+          p99Ms: percentile(samples, 99),
+          maxMs: samples[samples.length - 1],
+        };
+        results.push(result);
+        console.log(
+          `  ${adapter.padEnd(8)} ${kind.padEnd(34)} p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  max ${result.maxMs.toFixed(2)} ms  (${TRIALS} trials)`,
+        );
+      }
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  }
+  return results;
+}
+
+const redis = await startRedis();
+const report = {
+  date: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version },
+};
+try {
+  if (!SKIP.includes('sessions')) {
+    console.log('Session lookup through SessionRepository.load() on Redis, local cache off:');
+    report.sessions = await runSessionScale(redis.url);
+  }
+  if (!SKIP.includes('propagation')) {
+    console.log('Revocation on A -> refused by B (two processes, one Redis):');
+    report.propagation = await propagation(redis.url);
+  }
+} finally {
+  await redis.stop();
+}
+const lines = [
+  `Measured ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${report.machine.cpus} x ${report.machine.cpuModel}, Node ${report.machine.node}.`,
+  '',
+];
+if (report.sessions) {
+  lines.push(
+    '| sessions in Redis | lookup p50 us | lookup p99 us | 50 in flight p50 us | p99 us | lookups/s | Redis bytes/session |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const r of report.sessions) {
+    lines.push(
+      `| ${r.sessions} | ${r.sequentialP50Us.toFixed(0)} | ${r.sequentialP99Us.toFixed(0)} | ${r.concurrentP50Us.toFixed(0)} | ${r.concurrentP99Us.toFixed(0)} | ${r.concurrentLookupsPerSecond.toFixed(0)} | ${r.bytesPerSession.toFixed(0)} |`,
+    );
+  }
+  const first = report.sessions[0];
+  const last = report.sessions[report.sessions.length - 1];
+  if (first && last && first !== last) {
+    report.lookupP50RatioLargestToSmallest = last.sequentialP50Us / first.sequentialP50Us;
+    lines.push(
+      '',
+      `Lookup p50 at ${last.sessions} sessions / at ${first.sessions}: ${report.lookupP50RatioLargestToSmallest.toFixed(3)}`,
+    );
+  }
+  lines.push('');
+}
+if (report.propagation) {
+  lines.push(
+    '| adapter | revoked on A | refused by B p50 ms | p99 ms | max ms | trials |',
+    '|---|---|---:|---:|---:|---:|',
+  );
+  for (const r of report.propagation)
+    lines.push(
+      `| ${r.adapter} | ${r.kind} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.maxMs.toFixed(2)} | ${r.trials} |`,
+    );
+}
+await mkdir(OUT_DIR, { recursive: true });
+await writeFile(join(OUT_DIR, 'scale-latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+await writeFile(join(OUT_DIR, 'scale-latest.md'), `${lines.join('\n')}\n`);
+console.log(`\n${lines.join('\n')}`);

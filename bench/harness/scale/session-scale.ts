@@ -1,0 +1,165 @@
+// Session lookup latency and Redis memory per session with 1k, 100k and 1M sessions in the store.
+// Run by bench/harness/scale.mjs against its own redis-server (REDIS_URL). Sessions are written in
+// bulk (`redis-cli --pipe`) in exactly the store's format (record and per-user index, encoded by
+// Rampart's own toFields / recordToJson), then looked up through SessionRepository.load() on a
+// RedisSecurityStore, with the local record cache off so that every lookup goes to Redis.
+// Prints one JSON line per size, prefixed with `RESULT `.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { createClient } from 'redis';
+import { RedisSecurityStore, type ResolvedSecurityOptions } from '../../../libs/security/src';
+import {
+  toFields,
+  type SessionRecord,
+} from '../../../libs/security/src/authn/session/session-record';
+import { SessionRepository } from '../../../libs/security/src/authn/session/session.repository';
+import { recordToJson } from '../../../libs/security/src/store/store-arguments';
+
+const PREFIX = 'scale:';
+const TTL_MS = 8 * 60 * 60 * 1000;
+
+function env(name: string, fallback: string): string {
+  const value = process.env[name];
+  return value === undefined || value === '' ? fallback : value;
+}
+
+const handleOf = (i: number): string =>
+  createHash('sha256').update(`session-${i}`).digest('base64url');
+
+function resp(args: readonly string[]): string {
+  let out = `*${args.length}\r\n`;
+  for (const arg of args) out += `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`;
+  return out;
+}
+
+/** Writes sessions [from, to) with `redis-cli --pipe`, record and index as Rampart writes them. */
+async function populate(port: string, from: number, to: number): Promise<void> {
+  const child = spawn('redis-cli', ['-p', port, '--pipe'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const now = Date.now();
+  let chunk = '';
+  for (let i = from; i < to; i++) {
+    const handle = handleOf(i);
+    const record: SessionRecord = {
+      user: { id: `user-${i}`, username: `user${i}@example.com`, roles: ['user'] },
+      via: 'session',
+      createdAt: now,
+      absoluteExpiresAt: now + TTL_MS,
+      lastSeenAt: now,
+      ip: '203.0.113.7',
+      userAgent:
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36',
+      csrfSecret: createHash('sha256').update(`csrf-${i}`).digest('base64url'),
+      data: {},
+    };
+    const key = `${PREFIX}session:${handle}`;
+    const index = `${PREFIX}sessions-of:user-${i}`;
+    chunk += resp(['HSET', key, ...[...recordToJson(toFields(record))].flat()]);
+    chunk += resp(['PEXPIRE', key, String(TTL_MS)]);
+    chunk += resp(['SADD', index, handle]);
+    chunk += resp(['PEXPIRE', index, String(TTL_MS)]);
+    if (chunk.length > 1 << 20) {
+      if (!child.stdin.write(chunk))
+        await new Promise((resolve) => child.stdin.once('drain', resolve));
+      chunk = '';
+    }
+  }
+  child.stdin.end(chunk);
+  const code = await exited;
+  if (code !== 0 || !/errors: 0/.test(output))
+    throw new Error(`redis-cli --pipe failed: ${output}`);
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return (
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ??
+    NaN
+  );
+}
+
+async function measure(
+  repository: SessionRepository,
+  size: number,
+  samples: number,
+): Promise<object> {
+  const pick = (): string => handleOf(Math.floor(Math.random() * size));
+  for (let i = 0; i < 2_000; i++) {
+    if ((await repository.load(pick())) === undefined)
+      throw new Error('a populated session did not load');
+  }
+  const sequential: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const handle = pick();
+    const start = performance.now();
+    const record = await repository.load(handle);
+    sequential.push((performance.now() - start) * 1000);
+    if (record === undefined) throw new Error('a populated session did not load');
+  }
+  sequential.sort((a, b) => a - b);
+  // 50 lookups in flight, as under load.
+  const concurrent: number[] = [];
+  const startAll = performance.now();
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      for (let i = 0; i < samples / 50; i++) {
+        const start = performance.now();
+        await repository.load(pick());
+        concurrent.push((performance.now() - start) * 1000);
+      }
+    }),
+  );
+  const seconds = (performance.now() - startAll) / 1000;
+  concurrent.sort((a, b) => a - b);
+  return {
+    sequentialP50Us: percentile(sequential, 50),
+    sequentialP99Us: percentile(sequential, 99),
+    concurrentP50Us: percentile(concurrent, 50),
+    concurrentP99Us: percentile(concurrent, 99),
+    concurrentLookupsPerSecond: concurrent.length / seconds,
+  };
+}
+
+async function main(): Promise<void> {
+  const url = env('REDIS_URL', '');
+  const port = new URL(url).port;
+  const sizes = env('SCALE_SIZES', '1000,100000,1000000').split(',').map(Number);
+  const samples = Number(env('SCALE_SAMPLES', '20000'));
+  const admin = createClient({ url });
+  await admin.connect();
+  const usedMemory = async (): Promise<number> =>
+    Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1]);
+  const store = await RedisSecurityStore.connect({ url, keyPrefix: PREFIX });
+  const options = { session: { localCacheTtlMs: 0 }, store: { type: 'redis' } };
+  const repository = new SessionRepository(store, options as unknown as ResolvedSecurityOptions);
+  const baseline = await usedMemory();
+  let populated = 0;
+  for (const size of sizes) {
+    const started = performance.now();
+    await populate(port, populated, size);
+    const populateSeconds = (performance.now() - started) / 1000;
+    populated = size;
+    const memory = await usedMemory();
+    const dbsize = await admin.dbSize();
+    const figures = await measure(repository, size, samples);
+    const result = {
+      sessions: size,
+      keys: dbsize,
+      redisUsedMemoryBytes: memory,
+      bytesPerSession: (memory - baseline) / size,
+      populateSeconds,
+      samples,
+      ...figures,
+    };
+    console.log(`RESULT ${JSON.stringify(result)}`);
+  }
+  await store.onApplicationShutdown();
+  await admin.quit();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
