@@ -7,13 +7,7 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
-import {
-  APP_FILTER,
-  APP_GUARD,
-  APP_INTERCEPTOR,
-  DiscoveryModule,
-  HttpAdapterHost,
-} from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
 import type { Authenticator } from '../authn/authenticator.interface';
 import { AuthenticationGuard } from '../authn/authentication.guard';
 import { JwtAuthenticator } from '../authn/jwt/jwt.authenticator';
@@ -50,7 +44,6 @@ import { SecurityExceptionFilter } from '../errors/security-exception.filter';
 import { BodyLimitRoutes } from '../hardening/body-limit/body-limit-routes';
 import { installBodyLimit } from '../hardening/body-limit/install-body-limit';
 import { installSecurityHeaders } from '../hardening/headers/install-security-headers';
-import { SecurityHeadersInterceptor } from '../hardening/headers/security-headers.interceptor';
 import { UnavailableUploadScanner } from '../hardening/uploads/unavailable-upload.scanner';
 import { UploadScanner } from '../hardening/uploads/upload-scanner.interface';
 import { UploadsExplorer } from '../hardening/uploads/uploads.explorer';
@@ -200,7 +193,6 @@ const providers: Provider[] = [
   { provide: APP_GUARD, useClass: AuthorizationGuard },
   { provide: APP_GUARD, useClass: CsrfGuard },
   { provide: APP_FILTER, useClass: SecurityExceptionFilter },
-  { provide: APP_INTERCEPTOR, useClass: SecurityHeadersInterceptor },
 ];
 
 /**

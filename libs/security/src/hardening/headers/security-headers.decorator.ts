@@ -1,4 +1,4 @@
-import { Reflector } from '@nestjs/core';
+import { applyDecorators, UseInterceptors } from '@nestjs/common';
 import { deepFreeze } from '../../core/option-readers';
 import { compileHeaderPlan, type HeaderPlan } from './header-plan';
 import { readSecurityHeaders } from './resolve-security-headers-options';
@@ -8,17 +8,10 @@ import {
   type SecurityHeaderName,
 } from './security-header-catalog';
 import type { SecurityHeadersOverrides } from './security-headers-options.interface';
+import { SecurityHeadersInterceptor } from './security-headers.interceptor';
+import { SecurityHeadersMetadata } from './security-headers.metadata';
 
-/**
- * Route metadata behind {@link SecurityHeaders}: the compiled override plan. Read it with
- * `reflector.getAllAndOverride(SecurityHeadersMetadata, [context.getHandler(), context.getClass()])`.
- *
- * @example
- * const plan = reflector.getAllAndOverride(SecurityHeadersMetadata, [handler, controller]);
- */
-export const SecurityHeadersMetadata = Reflector.createDecorator<HeaderPlan>({
-  key: 'rampart:security-headers',
-});
+export { SecurityHeadersMetadata } from './security-headers.metadata';
 
 /** Every header off: the base an override plan is compiled on, so it holds only what it names. */
 const EVERY_HEADER_OFF = Object.freeze(
@@ -40,9 +33,11 @@ const EVERY_HEADER_OFF = Object.freeze(
  * defined: an invalid override stops the application at import time, and requests only copy the
  * precomputed headers.
  *
- * The override is written by {@link SecurityHeadersInterceptor}, so it applies to the responses
- * of requests that reach the route's interceptors (its handler's result or error); a request
- * refused earlier (401 from a guard, 404) keeps the default headers, which are the strict ones.
+ * The override is written by {@link SecurityHeadersInterceptor}, which this decorator attaches to
+ * the route (`@UseInterceptors()`; routes without an override run no interceptor of Rampart's,
+ * so they pay for none). It applies to the responses of requests that reach the route's
+ * interceptors (its handler's result or error); a request refused earlier (401 from a guard,
+ * 404) keeps the default headers, which are the strict ones.
  *
  * @example
  * @SecurityHeaders({
@@ -55,7 +50,10 @@ const EVERY_HEADER_OFF = Object.freeze(
 export function SecurityHeaders(
   overrides: SecurityHeadersOverrides,
 ): MethodDecorator & ClassDecorator {
-  return SecurityHeadersMetadata(compileSecurityHeadersOverrides(overrides));
+  return applyDecorators(
+    SecurityHeadersMetadata(compileSecurityHeadersOverrides(overrides)),
+    UseInterceptors(SecurityHeadersInterceptor),
+  );
 }
 
 /**

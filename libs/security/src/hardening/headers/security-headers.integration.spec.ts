@@ -16,7 +16,7 @@ import {
   type NestMiddleware,
   type NestModule,
 } from '@nestjs/common';
-import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
+import { HttpAdapterHost } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { FastifyInstance } from 'fastify';
@@ -26,7 +26,6 @@ import { installSecurityHeaders } from './install-security-headers';
 import { markNoStore } from './no-store';
 import { resolveSecurityHeadersOptions } from './resolve-security-headers-options';
 import { SecurityHeaders } from './security-headers.decorator';
-import { SecurityHeadersInterceptor } from './security-headers.interceptor';
 
 const RESOLVED = resolveSecurityHeadersOptions(undefined);
 
@@ -122,10 +121,7 @@ class EmbedController {
 /** Installs the headers the way SecurityModule does: from configure(), through HttpAdapterHost. */
 @Module({
   controllers: [ProbeController, EmbedController],
-  providers: [
-    AuthenticatedGuard,
-    { provide: APP_INTERCEPTOR, useClass: SecurityHeadersInterceptor },
-  ],
+  providers: [AuthenticatedGuard],
 })
 class HeadersTestModule implements NestModule {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
