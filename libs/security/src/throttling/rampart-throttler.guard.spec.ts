@@ -1,10 +1,10 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ThrottlerGuard, type ThrottlerStorage } from '@nestjs/throttler';
+import { SkipThrottle, Throttle, ThrottlerGuard, type ThrottlerStorage } from '@nestjs/throttler';
 import { SecurityEvents } from '../audit/security-events';
 import { systemClock } from '../core/security-clock';
 import type { ResolvedSecurityOptions } from '../core/resolved-security-options.interface';
-import { RampartThrottlerGuard } from './rampart-throttler.guard';
+import { RampartThrottlerGuard, THROTTLER_METADATA } from './rampart-throttler.guard';
 import type { ThrottleCounter } from './throttle-counter.interface';
 
 class ExposedGuard extends RampartThrottlerGuard {
@@ -66,5 +66,122 @@ describe('RampartThrottlerGuard.generateKey', () => {
     expect(guard.key(context, 'ip:10.0.39.100', 'default')).toBe(
       parentKey(context, 'ip:10.0.39.100', 'default'),
     );
+  });
+});
+
+describe('RampartThrottlerGuard: @Throttle() and @SkipThrottle() of @nestjs/throttler', () => {
+  class Routes {
+    plain(): void {}
+
+    @Throttle({ default: { limit: 3, ttl: 1_000, blockDuration: 5_000 } })
+    limited(): void {}
+
+    @SkipThrottle()
+    skipped(): void {}
+
+    @Throttle({ default: { limit: () => 7, ttl: () => Promise.resolve(2_000) } })
+    computed(): void {}
+
+    // A setting that is not a number, as an untyped caller could pass.
+    @Throttle({ default: { limit: (() => 'many') as unknown as () => number, ttl: 1_000 } })
+    broken(): void {}
+  }
+
+  @Throttle({ default: { limit: 2, ttl: 500 } })
+  class StricterRoutes extends Routes {}
+
+  interface Increment {
+    ttl: number;
+    limit: number;
+    blockDuration: number;
+    name: string;
+  }
+
+  async function guardWith(): Promise<{ guard: RampartThrottlerGuard; calls: Increment[] }> {
+    const calls: Increment[] = [];
+    const storage: ThrottlerStorage = {
+      increment: (_key, ttl, limit, blockDuration, name) => {
+        calls.push({ ttl, limit, blockDuration, name });
+        return Promise.resolve({
+          totalHits: 1,
+          timeToExpire: 60,
+          isBlocked: false,
+          timeToBlockExpire: 0,
+        });
+      },
+    };
+    const guard = new RampartThrottlerGuard(
+      { throttlers: [{ name: 'default', limit: 10, ttl: 60_000 }] },
+      storage,
+      new Reflector(),
+      {
+        throttling: {
+          throttlers: [{ name: 'default', onStoreUnavailable: 'fail-open' }],
+          clientIp: { throttleKey: () => '203.0.113.1' },
+        },
+      } as unknown as ResolvedSecurityOptions,
+      {} as ThrottleCounter,
+      new SecurityEvents(systemClock),
+    );
+    await guard.onModuleInit();
+    return { guard, calls };
+  }
+
+  function httpContext(controller: typeof Routes, handler: () => void): ExecutionContext {
+    const request = { headers: {} };
+    const response = { header: (): void => undefined };
+    return {
+      getType: () => 'http',
+      getClass: () => controller,
+      getHandler: () => handler,
+      switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
+    } as unknown as ExecutionContext;
+  }
+
+  it('reads the metadata keys that the decorators write', () => {
+    const { limited, skipped } = Routes.prototype;
+    const read = (key: string, target: object): unknown =>
+      Reflect.getMetadata(`${key}default`, target);
+    expect(read(THROTTLER_METADATA.limit, limited)).toBe(3);
+    expect(read(THROTTLER_METADATA.ttl, limited)).toBe(1_000);
+    expect(read(THROTTLER_METADATA.blockDuration, limited)).toBe(5_000);
+    expect(read(THROTTLER_METADATA.skip, skipped)).toBe(true);
+    expect(read(THROTTLER_METADATA.limit, StricterRoutes)).toBe(2);
+  });
+
+  it('counts a route with the module limit, a decorated one with its own, and skips @SkipThrottle()', async () => {
+    const { guard, calls } = await guardWith();
+    const { plain, limited, skipped } = Routes.prototype;
+    for (let i = 0; i < 2; i++) {
+      await expect(guard.canActivate(httpContext(Routes, plain))).resolves.toBe(true);
+      await expect(guard.canActivate(httpContext(Routes, limited))).resolves.toBe(true);
+      await expect(guard.canActivate(httpContext(Routes, skipped))).resolves.toBe(true);
+    }
+    const plainCall = { ttl: 60_000, limit: 10, blockDuration: 60_000, name: 'default' };
+    const limitedCall = { ttl: 1_000, limit: 3, blockDuration: 5_000, name: 'default' };
+    expect(calls).toEqual([plainCall, limitedCall, plainCall, limitedCall]);
+  });
+
+  it('calls per-request settings on every request, and applies the controller of the route', async () => {
+    const { guard, calls } = await guardWith();
+    await guard.canActivate(httpContext(Routes, Routes.prototype.computed));
+    await guard.canActivate(httpContext(Routes, Routes.prototype.computed));
+    // The same inherited handler on a controller with its own @Throttle() is another route.
+    await guard.canActivate(httpContext(StricterRoutes, Routes.prototype.plain));
+    await guard.canActivate(httpContext(Routes, Routes.prototype.plain));
+    expect(calls).toEqual([
+      { ttl: 2_000, limit: 7, blockDuration: 2_000, name: 'default' },
+      { ttl: 2_000, limit: 7, blockDuration: 2_000, name: 'default' },
+      { ttl: 500, limit: 2, blockDuration: 500, name: 'default' },
+      { ttl: 60_000, limit: 10, blockDuration: 60_000, name: 'default' },
+    ]);
+  });
+
+  it('refuses a setting that is not a number, naming it and the throttler', async () => {
+    const { guard, calls } = await guardWith();
+    await expect(guard.canActivate(httpContext(Routes, Routes.prototype.broken))).rejects.toThrow(
+      'Invalid "limit" for the "default" throttler: expected a number, got "many".',
+    );
+    expect(calls).toEqual([]);
   });
 });
