@@ -96,7 +96,11 @@ export function installBodyLimitOnExpress(app: ExpressApplication, routes: BodyL
   const ownedParser =
     (kind: OwnedParser): Middleware =>
     (request, response, next) => {
-      const limit = policyOf(request).maxBytes;
+      // A request without a body (most GETs) is not matched against the route table: any cap
+      // holds for it, and the parser still runs (it sets `request.body` as it always does).
+      const limit = hasBody(request.headers)
+        ? policyOf(request).maxBytes
+        : routes.defaults.maxBytes;
       const key = `${kind}:${limit}`;
       let parser = parsers.get(key);
       if (parser === undefined) {
