@@ -59,7 +59,7 @@ const VARIANTS = [
   },
   {
     name: 'rampart-session',
-    label: 'Rampart sessions on Redis',
+    label: 'Rampart sessions on Redis (+ headers; no throttle, like express-session)',
     path: '/api/me',
     auth: 'cookie',
     protectedRoute: true,
