@@ -122,7 +122,15 @@ export class MemoryThrottleCounter implements ThrottleCounter, OnApplicationShut
     this.entries.clear();
   }
 
-  private hitNow(key: string, rule: ThrottleRule): ThrottleResult {
+  /**
+   * Records one hit on `key` under `rule`, synchronously; see {@link ThrottleCounter.hitNow}.
+   *
+   * @throws TypeError or RangeError for a malformed key or rule.
+   * @throws StoreUnavailableException when the counter is full.
+   * @example
+   * const { allowed } = counter.hitNow('login:alice', { algorithm: 'fixed-window', limit: 5, windowMs: 60_000 });
+   */
+  hitNow(key: string, rule: ThrottleRule): ThrottleResult {
     assertThrottleKey(key);
     const checked = checkThrottleRule(rule);
     const nowMs = this.now();

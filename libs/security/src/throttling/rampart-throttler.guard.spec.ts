@@ -4,7 +4,10 @@ import { SkipThrottle, Throttle, ThrottlerGuard, type ThrottlerStorage } from '@
 import { SecurityEvents } from '../audit/security-events';
 import { systemClock } from '../core/security-clock';
 import type { ResolvedSecurityOptions } from '../core/resolved-security-options.interface';
+import { TooManyRequestsException } from '../errors/too-many-requests.exception';
+import { MemoryThrottleCounter } from './memory-throttle.counter';
 import { RampartThrottlerGuard, THROTTLER_METADATA } from './rampart-throttler.guard';
+import { RampartThrottlerStorage } from './rampart-throttler.storage';
 import type { ThrottleCounter } from './throttle-counter.interface';
 
 class ExposedGuard extends RampartThrottlerGuard {
@@ -183,5 +186,92 @@ describe('RampartThrottlerGuard: @Throttle() and @SkipThrottle() of @nestjs/thro
       'Invalid "limit" for the "default" throttler: expected a number, got "many".',
     );
     expect(calls).toEqual([]);
+  });
+});
+
+describe('RampartThrottlerGuard on the memory counter (counted without awaiting)', () => {
+  class Routes {
+    list(): void {}
+  }
+
+  /** The memory counter, or the same counter seen only through its promise API. */
+  function counterOf(kind: 'now' | 'promise'): ThrottleCounter {
+    const memory = new MemoryThrottleCounter();
+    return kind === 'now' ? memory : { hit: (key, rule) => memory.hit(key, rule) };
+  }
+
+  async function guardOn(
+    counter: ThrottleCounter,
+    Guard: typeof RampartThrottlerGuard = RampartThrottlerGuard,
+  ): Promise<RampartThrottlerGuard> {
+    const guard = new Guard(
+      { throttlers: [{ name: 'default', limit: 2, ttl: 60_000 }] },
+      new RampartThrottlerStorage(counter),
+      new Reflector(),
+      {
+        throttling: {
+          throttlers: [{ name: 'default', onStoreUnavailable: 'fail-open' }],
+          clientIp: { throttleKey: (request: { ip: string }) => request.ip },
+        },
+      } as unknown as ResolvedSecurityOptions,
+      counter,
+      new SecurityEvents(systemClock),
+    );
+    await guard.onModuleInit();
+    return guard;
+  }
+
+  function request(ip: string): { context: ExecutionContext; headers: Map<string, unknown> } {
+    const headers = new Map<string, unknown>();
+    const req = { ip, headers: {} };
+    const res = { header: (name: string, value: unknown): void => void headers.set(name, value) };
+    const context = {
+      getType: () => 'http',
+      getClass: () => Routes,
+      getHandler: () => Routes.prototype.list,
+      switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
+    } as unknown as ExecutionContext;
+    return { context, headers };
+  }
+
+  it.each(['now', 'promise'] as const)(
+    'counts, answers the RateLimit headers and refuses past the limit alike (%s)',
+    async (kind) => {
+      const guard = await guardOn(counterOf(kind));
+      const first = request('198.51.100.1');
+      await expect(guard.canActivate(first.context)).resolves.toBe(true);
+      expect(first.headers.get('RateLimit-Remaining')).toBe('1');
+      await expect(guard.canActivate(request('198.51.100.1').context)).resolves.toBe(true);
+      await expect(guard.canActivate(request('198.51.100.1').context)).rejects.toBeInstanceOf(
+        TooManyRequestsException,
+      );
+      const other = request('198.51.100.2');
+      await expect(guard.canActivate(other.context)).resolves.toBe(true);
+      expect(other.headers.get('RateLimit-Limit')).toBe('2');
+    },
+  );
+
+  it('counts on the memory counter without its promise API', async () => {
+    const memory = new MemoryThrottleCounter();
+    const hit = jest.spyOn(memory, 'hit');
+    const hitNow = jest.spyOn(memory, 'hitNow');
+    const guard = await guardOn(memory);
+    await expect(guard.canActivate(request('198.51.100.1').context)).resolves.toBe(true);
+    expect(hit).not.toHaveBeenCalled();
+    expect(hitNow).toHaveBeenCalledTimes(1);
+  });
+
+  it("uses a subclass's getTracker (the awaited path)", async () => {
+    class OneBucketGuard extends RampartThrottlerGuard {
+      protected override getTracker(): Promise<string> {
+        return Promise.resolve('everyone');
+      }
+    }
+    const guard = await guardOn(counterOf('now'), OneBucketGuard);
+    await expect(guard.canActivate(request('198.51.100.1').context)).resolves.toBe(true);
+    await expect(guard.canActivate(request('198.51.100.2').context)).resolves.toBe(true);
+    await expect(guard.canActivate(request('198.51.100.3').context)).rejects.toBeInstanceOf(
+      TooManyRequestsException,
+    );
   });
 });

@@ -25,6 +25,7 @@ import type { ResolvedThrottleRule } from './resolve-throttling-options';
 import { ThrottleCounter } from './throttle-counter.interface';
 import { ThrottleCredentialsMetadata } from './throttle-credentials.decorator';
 import type { ThrottleResult } from './throttle-result.interface';
+import { RampartThrottlerStorage, type ThrottlerStorageRecord } from './rampart-throttler.storage';
 import type { StoreOutagePolicy } from './throttling-options.interface';
 
 /** Most guard keys remembered with their SHA-256 (see `generateKey`); the oldest goes first. */
@@ -56,6 +57,8 @@ interface RouteThrottler {
   readonly blockDuration: NumberSetting | undefined;
   readonly getTracker: ThrottlerGetTrackerFunction;
   readonly generateKey: ThrottlerGenerateKeyFunction;
+  /** Plain numbers, and the guard's own tracker and key: it can be counted without a promise. */
+  readonly answersNow: boolean;
 }
 
 /** Names under which the credential limits appear in events and counter keys. */
@@ -125,19 +128,104 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
     };
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
+  /**
+   * Counts the request on the route's throttlers (and, on `@ThrottleCredentials()` routes, per IP
+   * and per account), then writes the `RateLimit-*` headers. On the memory counter, with nothing
+   * overridden, nothing in it is awaited: the promise it returns is already settled.
+   */
+  override canActivate(context: ExecutionContext): Promise<boolean> {
+    try {
+      return this.count(context);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private count(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return Promise.resolve(true);
     const { req, res } = this.getRequestResponse(context);
     const entries: RateLimitEntry[] = [];
     this.counted.set(req, entries);
-    const allowed = await this.throttle(context);
-    if (routeMetadata(this.reflector, ThrottleCredentialsMetadata, context) === true) {
-      await this.countCredentials(req as SecurityRequest & { body?: unknown }, entries);
+    const credentials =
+      routeMetadata(this.reflector, ThrottleCredentialsMetadata, context) === true;
+    const allowed = this.throttleNow(context, req);
+    if (allowed === undefined || credentials) {
+      return this.finishLater(context, req, res, entries, allowed, credentials);
     }
+    this.writeRateLimitHeaders(res, entries);
+    return Promise.resolve(allowed);
+  }
+
+  /** The rest of `canActivate` when something in it must be awaited. */
+  private async finishLater(
+    context: ExecutionContext,
+    req: Record<string, unknown>,
+    res: Record<string, unknown>,
+    entries: RateLimitEntry[],
+    counted: boolean | undefined,
+    credentials: boolean,
+  ): Promise<boolean> {
+    const allowed = counted ?? (await this.throttle(context));
+    if (credentials) {
+      await this.countCredentials(req as unknown as SecurityRequest & { body?: unknown }, entries);
+    }
+    this.writeRateLimitHeaders(res, entries);
+    return allowed;
+  }
+
+  private writeRateLimitHeaders(res: Record<string, unknown>, entries: RateLimitEntry[]): void {
+    if (entries.length === 0) return;
     for (const [name, value] of Object.entries(rateLimitHeaders(entries))) {
       this.setResponseHeader(res, name, value);
     }
-    return allowed;
+  }
+
+  /**
+   * {@link throttle} without a promise, or `undefined` when that cannot be: on the memory counter,
+   * for a route whose throttlers have plain numbers and Rampart's own tracker and key, with
+   * `shouldSkip`, `getTracker`, `generateKey` and `handleRequest` not overridden by a subclass.
+   * The same counting, headers, events and errors as the awaited path.
+   */
+  private throttleNow(
+    context: ExecutionContext,
+    req: Record<string, unknown>,
+  ): boolean | undefined {
+    const storage = this.storageService;
+    if (!(storage instanceof RampartThrottlerStorage) || !storage.answersNow) return undefined;
+    if (
+      this.shouldSkip !== RampartThrottlerGuard.prototype.shouldSkip ||
+      this.getTracker !== RampartThrottlerGuard.prototype.getTracker ||
+      this.generateKey !== RampartThrottlerGuard.prototype.generateKey ||
+      this.handleRequest !== RampartThrottlerGuard.prototype.handleRequest
+    ) {
+      return undefined;
+    }
+    const routes = this.routeThrottlers(context);
+    for (const route of routes) if (!route.answersNow) return undefined;
+    let tracker: string | undefined;
+    for (const route of routes) {
+      const { throttler } = route;
+      const skipIf = throttler.skipIf ?? this.commonOptions.skipIf;
+      if (route.skip || skipIf?.(context) === true) continue;
+      const limit = route.limit as number;
+      const ttl = route.ttl as number;
+      const blockDuration = (route.blockDuration ?? ttl) as number;
+      tracker ??= this.trackerOf(req as unknown as SecurityRequest);
+      const key = this.generateKey(context, tracker, throttler.name);
+      let record: ThrottlerStorageRecord;
+      try {
+        record = storage.incrementNow(key, ttl, limit, blockDuration, throttler.name);
+      } catch (error) {
+        this.onStoreUnavailable(
+          error,
+          throttler.name,
+          this.policies.get(throttler.name) ?? 'fail-open',
+        );
+        continue;
+      }
+      this.account(req, throttler.name, limit, ttl, record);
+    }
+    return true;
   }
 
   /**
@@ -212,25 +300,36 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
     const blockDuration =
       (read(THROTTLER_METADATA.blockDuration) as Resolvable<number> | undefined) ??
       options.blockDuration;
-    return {
-      throttler: { ...options, name },
-      skip: read(THROTTLER_METADATA.skip) === true,
+    const routeTracker =
+      (read(THROTTLER_METADATA.tracker) as ThrottlerGetTrackerFunction | undefined) ??
+      options.getTracker;
+    const routeKey =
+      (read(THROTTLER_METADATA.keyGenerator) as ThrottlerGenerateKeyFunction | undefined) ??
+      options.generateKey;
+    const moduleOptions: { readonly getTracker?: unknown; readonly generateKey?: unknown } =
+      Array.isArray(this.options) ? {} : this.options;
+    const resolved = {
       limit: numberSetting(limit, 'limit', name),
       ttl: numberSetting(ttl, 'ttl', name),
       blockDuration:
         blockDuration === undefined
           ? undefined
           : numberSetting(blockDuration, 'blockDuration', name),
-      getTracker:
-        (read(THROTTLER_METADATA.tracker) as ThrottlerGetTrackerFunction | undefined) ??
-        options.getTracker ??
-        this.commonOptions.getTracker ??
-        this.getTracker.bind(this),
-      generateKey:
-        (read(THROTTLER_METADATA.keyGenerator) as ThrottlerGenerateKeyFunction | undefined) ??
-        options.generateKey ??
-        this.commonOptions.generateKey ??
-        this.generateKey.bind(this),
+    };
+    return {
+      throttler: { ...options, name },
+      skip: read(THROTTLER_METADATA.skip) === true,
+      ...resolved,
+      getTracker: routeTracker ?? this.commonOptions.getTracker ?? this.getTracker.bind(this),
+      generateKey: routeKey ?? this.commonOptions.generateKey ?? this.generateKey.bind(this),
+      answersNow:
+        typeof resolved.limit === 'number' &&
+        typeof resolved.ttl === 'number' &&
+        (resolved.blockDuration === undefined || typeof resolved.blockDuration === 'number') &&
+        routeTracker === undefined &&
+        routeKey === undefined &&
+        moduleOptions.getTracker === undefined &&
+        moduleOptions.generateKey === undefined,
     };
   }
 
@@ -240,12 +339,13 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
    * without a peer address, which then shares one strict count with every such request.
    */
   protected override getTracker(request: Record<string, unknown>): Promise<string> {
-    const securityRequest = request as unknown as SecurityRequest;
-    return Promise.resolve(
-      securityRequest.user === undefined
-        ? `ip:${this.clientIpKey(securityRequest)}`
-        : `user:${securityRequest.user.id}`,
-    );
+    return Promise.resolve(this.trackerOf(request as unknown as SecurityRequest));
+  }
+
+  private trackerOf(request: SecurityRequest): string {
+    return request.user === undefined
+      ? `ip:${this.clientIpKey(request)}`
+      : `user:${request.user.id}`;
   }
 
   /**
@@ -273,12 +373,23 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
     const { req } = this.getRequestResponse(context);
     const tracker = await getTracker(req, context);
     const key = generateKey(context, tracker, name);
-    let record: Awaited<ReturnType<ThrottlerStorage['increment']>>;
+    let record: ThrottlerStorageRecord;
     try {
       record = await this.storageService.increment(key, ttl, limit, blockDuration, name);
     } catch (error) {
       return this.onStoreUnavailable(error, name, this.policies.get(name) ?? 'fail-open');
     }
+    return this.account(req, name, limit, ttl, record);
+  }
+
+  /** Records what a request was counted against; a refused request is a 429 with its headers. */
+  private account(
+    req: Record<string, unknown>,
+    name: string,
+    limit: number,
+    ttl: number,
+    record: ThrottlerStorageRecord,
+  ): true {
     const entries = this.entriesOf(req);
     entries.push({
       limit,
@@ -287,7 +398,7 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
       windowSeconds: Math.ceil(ttl / 1_000),
     });
     if (record.isBlocked) {
-      const user = (req as SecurityRequest).user;
+      const user = (req as unknown as SecurityRequest).user;
       this.events.emit({
         type: 'throttle.limited',
         throttler: name,

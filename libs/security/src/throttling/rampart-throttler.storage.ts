@@ -2,7 +2,11 @@ import type { ThrottlerStorage } from '@nestjs/throttler';
 import { assertKnownKeys, readChoice, readObject } from '../core/option-readers';
 import type { ThrottleCounter } from './throttle-counter.interface';
 import type { ThrottleResult } from './throttle-result.interface';
-import { THROTTLE_ALGORITHMS, type ThrottleAlgorithm } from './throttle-rule.interface';
+import {
+  THROTTLE_ALGORITHMS,
+  type ThrottleAlgorithm,
+  type ThrottleRule,
+} from './throttle-rule.interface';
 
 /**
  * What `ThrottlerStorage.increment` resolves with (`@nestjs/throttler` does not export the
@@ -113,6 +117,61 @@ export class RampartThrottlerStorage implements ThrottlerStorage {
     blockDuration: number,
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
+    const hit = this.prepare(ttl, limit, blockDuration, throttlerName);
+    if (!('rule' in hit)) return hit;
+    let result: ThrottleResult;
+    try {
+      result = await this.counter.hit(this.counterKey(throttlerName, key), hit.rule);
+    } catch (error) {
+      throw namedError(error, throttlerName);
+    }
+    return toRecord(result, hit.rule.limit);
+  }
+
+  /**
+   * Whether {@link incrementNow} answers: the counter counts without I/O (the memory counter).
+   */
+  get answersNow(): boolean {
+    return this.counter.hitNow !== undefined;
+  }
+
+  /**
+   * {@link increment} without a promise, when {@link answersNow}: the throttling guard counts a
+   * request on the memory counter without awaiting anything.
+   *
+   * @throws TypeError when the counter cannot answer synchronously (check `answersNow` first).
+   * @example
+   * const record = storage.answersNow ? storage.incrementNow(key, 60_000, 10, 60_000, 'default') : await storage.increment(key, 60_000, 10, 60_000, 'default');
+   */
+  incrementNow(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): ThrottlerStorageRecord {
+    const { counter } = this;
+    if (counter.hitNow === undefined) {
+      throw new TypeError('incrementNow() needs a counter with hitNow(); use increment()');
+    }
+    const hit = this.prepare(ttl, limit, blockDuration, throttlerName);
+    if (!('rule' in hit)) return hit;
+    let result: ThrottleResult;
+    try {
+      result = counter.hitNow(this.counterKey(throttlerName, key), hit.rule);
+    } catch (error) {
+      throw namedError(error, throttlerName);
+    }
+    return toRecord(result, hit.rule.limit);
+  }
+
+  /** The counter rule for `@nestjs/throttler`'s arguments, or at once the record of a limit of 0. */
+  private prepare(
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): { readonly rule: ThrottleRule } | ThrottlerStorageRecord {
     const windowMs = Math.ceil(ttl);
     const blockMs = Math.ceil(Math.max(0, blockDuration));
     const wholeLimit = Math.floor(limit);
@@ -121,27 +180,30 @@ export class RampartThrottlerStorage implements ThrottlerStorage {
       return { totalHits: 1, timeToExpire: seconds, isBlocked: true, timeToBlockExpire: seconds };
     }
     const algorithm = this.algorithms.get(throttlerName) ?? this.defaultAlgorithm;
-    let result: ThrottleResult;
-    try {
-      result = await this.counter.hit(`throttler:${encodeURIComponent(throttlerName)}:${key}`, {
-        algorithm,
-        limit: wholeLimit,
-        windowMs,
-        blockMs,
-      });
-    } catch (error) {
-      if (error instanceof RangeError || error instanceof TypeError) {
-        throw new RangeError(`Throttler "${throttlerName}": ${error.message}`, { cause: error });
-      }
-      throw error;
-    }
-    return {
-      totalHits: result.allowed ? wholeLimit - result.remaining : wholeLimit + 1,
-      timeToExpire: secondsOf(result.resetMs),
-      isBlocked: !result.allowed,
-      timeToBlockExpire: result.allowed ? 0 : secondsOf(result.retryAfterMs),
-    };
+    return { rule: { algorithm, limit: wholeLimit, windowMs, blockMs } };
   }
+
+  private counterKey(throttlerName: string, key: string): string {
+    return `throttler:${encodeURIComponent(throttlerName)}:${key}`;
+  }
+}
+
+/** A malformed rule names its throttler; any other error (a store outage) passes unchanged. */
+function namedError(error: unknown, throttlerName: string): unknown {
+  if (error instanceof RangeError || error instanceof TypeError) {
+    return new RangeError(`Throttler "${throttlerName}": ${error.message}`, { cause: error });
+  }
+  return error;
+}
+
+/** `@nestjs/throttler`'s record of a counter result. */
+function toRecord(result: ThrottleResult, limit: number): ThrottlerStorageRecord {
+  return {
+    totalHits: result.allowed ? limit - result.remaining : limit + 1,
+    timeToExpire: secondsOf(result.resetMs),
+    isBlocked: !result.allowed,
+    timeToBlockExpire: result.allowed ? 0 : secondsOf(result.retryAfterMs),
+  };
 }
 
 /** Whole seconds, rounded up: a client told to wait 0 s after 400 ms would come back too early. */

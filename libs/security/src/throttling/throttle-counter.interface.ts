@@ -19,6 +19,13 @@ export interface ThrottleCounter {
    * @throws StoreUnavailableException when the counter cannot be reached or is full.
    */
   hit(key: string, rule: ThrottleRule): Promise<ThrottleResult>;
+
+  /**
+   * `hit` answered at once, for a counter that needs no I/O ({@link MemoryThrottleCounter}); the
+   * throttling guard then counts a request without a promise. A counter that talks to a server
+   * leaves it out. Same results and errors as `hit`, thrown instead of rejected.
+   */
+  hitNow?(key: string, rule: ThrottleRule): ThrottleResult;
 }
 
 /** Injection token of the {@link ThrottleCounter}; inject it with {@link InjectThrottleCounter}. */
