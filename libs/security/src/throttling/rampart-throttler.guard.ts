@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
@@ -143,11 +143,13 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
 
   private count(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return Promise.resolve(true);
+    const credentials =
+      routeMetadata(this.reflector, ThrottleCredentialsMetadata, context) === true;
+    // `throttlers: []` (no general limit): only `@ThrottleCredentials()` routes are counted.
+    if (this.throttlers.length === 0 && !credentials) return Promise.resolve(true);
     const { req, res } = this.getRequestResponse(context);
     const entries: RateLimitEntry[] = [];
     this.counted.set(req, entries);
-    const credentials =
-      routeMetadata(this.reflector, ThrottleCredentialsMetadata, context) === true;
     const allowed = this.throttleNow(context, req);
     if (allowed === undefined || credentials) {
       return this.finishLater(context, req, res, entries, allowed, credentials);
@@ -357,7 +359,7 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
     const input = `${context.getClass().name}-${context.getHandler().name}-${name}-${suffix}`;
     let key = this.keyHashes.get(input);
     if (key === undefined) {
-      key = createHash('sha256').update(input).digest('hex');
+      key = hash('sha256', input, 'hex');
       if (this.keyHashes.size >= KEY_HASH_CACHE_MAX_ENTRIES) {
         const oldest = this.keyHashes.keys().next();
         if (oldest.done !== true) this.keyHashes.delete(oldest.value);
@@ -424,9 +426,7 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
         : undefined;
     if (typeof account !== 'string' || account === '') return;
     // Hashed: the key must not hold a username, and its length must not depend on the input.
-    const accountKey = createHash('sha256')
-      .update(account.normalize('NFKC').toLowerCase())
-      .digest('base64url');
+    const accountKey = hash('sha256', account.normalize('NFKC').toLowerCase(), 'base64url');
     await this.countCredential(
       `${CREDENTIALS_ACCOUNT}:${accountKey}`,
       perAccount,
