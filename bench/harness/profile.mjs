@@ -22,6 +22,7 @@ const APP = join(BENCH_DIST, 'bench', 'harness', 'apps', 'bench-app.js');
 const LOAD = join(REPO_ROOT, 'bench', 'harness', 'load.mjs');
 const PATHS = {
   bare: '/api/orders',
+  'bare-headers': '/api/orders',
   'rampart-jwt': '/api/orders',
   'glued-jwt': '/api/orders',
   'rampart-session': '/api/me',

@@ -44,6 +44,12 @@ const KID = 'bench-1';
 const VARIANTS = [
   { name: 'bare', label: 'bare Nest', path: '/api/orders', auth: 'none' },
   {
+    name: 'bare-headers',
+    label: "bare Nest + the full stack's response headers only (constants)",
+    path: '/api/orders',
+    auth: 'none',
+  },
+  {
     name: 'rampart-jwt',
     label: 'Rampart JWT + roles + throttle + headers (memory)',
     path: '/api/orders',

@@ -1,6 +1,7 @@
 // One benchmark variant in its own process: `BENCH_VARIANT` and `ADAPTER` pick what runs; it
 // listens on 127.0.0.1:`PORT` (0 = any) and logs `bench app listening on <url>`.
 import 'reflect-metadata';
+import type { ServerResponse } from 'node:http';
 import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -20,6 +21,7 @@ import { RampartThrottleModule } from './rampart-throttle.module';
 
 const MODULES: Readonly<Record<string, Type>> = {
   bare: BareModule,
+  'bare-headers': BareModule,
   'rampart-jwt': RampartJwtModule,
   'glued-jwt': GluedJwtModule,
   'rampart-session': RampartSessionModule,
@@ -27,6 +29,36 @@ const MODULES: Readonly<Record<string, Type>> = {
   'rampart-throttle': RampartThrottleModule,
   'nestlab-throttle': NestLabThrottleModule,
 };
+
+/**
+ * The response headers of Rampart's full stack on the bench route, as its defaults write them:
+ * helmet's set with Rampart's values, `no-store` on an authenticated response, and the
+ * `RateLimit-*` of a counted one. `bare-headers` sends them, as constants, from a bare app: the
+ * share of the cost that is the headers alone (bytes written, and parsed by the load generator).
+ */
+const RAMPART_HEADERS: readonly (readonly [string, string])[] = [
+  [
+    'Content-Security-Policy',
+    "default-src 'self';base-uri 'none';form-action 'self';frame-ancestors 'none';object-src 'none';script-src-attr 'none'",
+  ],
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+  ['Cross-Origin-Resource-Policy', 'same-origin'],
+  ['Origin-Agent-Cluster', '?1'],
+  ['Referrer-Policy', 'no-referrer'],
+  ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['X-DNS-Prefetch-Control', 'off'],
+  ['X-Download-Options', 'noopen'],
+  ['X-Frame-Options', 'DENY'],
+  ['X-Permitted-Cross-Domain-Policies', 'none'],
+  ['X-XSS-Protection', '0'],
+  ['Cache-Control', 'no-store'],
+  ['Pragma', 'no-cache'],
+  ['RateLimit-Limit', '1000000'],
+  ['RateLimit-Remaining', '999999'],
+  ['RateLimit-Reset', '10'],
+  ['RateLimit-Policy', '1000000;w=10'],
+];
 
 async function bootstrap(): Promise<void> {
   const variant = requireEnv('BENCH_VARIANT');
@@ -43,10 +75,25 @@ async function bootstrap(): Promise<void> {
       { logger: [...logger] },
     );
     if (variant === 'glued-jwt') await fastifyApp.register(fastifyHelmet);
+    if (variant === 'bare-headers') {
+      fastifyApp
+        .getHttpAdapter()
+        .getInstance()
+        .addHook('onRequest', (_request, reply, done) => {
+          for (const [name, value] of RAMPART_HEADERS) reply.raw.setHeader(name, value);
+          done();
+        });
+    }
     app = fastifyApp;
   } else if (adapter === 'express') {
     app = await NestFactory.create(module, { logger: [...logger] });
     if (variant === 'glued-jwt') app.use(helmet());
+    if (variant === 'bare-headers') {
+      app.use((_request: unknown, response: ServerResponse, next: () => void) => {
+        for (const [name, value] of RAMPART_HEADERS) response.setHeader(name, value);
+        next();
+      });
+    }
     if (variant === 'express-session') {
       const client = createClient({ url: requireEnv('REDIS_URL') });
       await client.connect();
