@@ -29,6 +29,7 @@ import type { UserProvider } from '../authn/user-provider.interface';
 import { TokenService } from '../authn/jwt/token.service';
 import { SessionAuthenticator } from '../authn/session/session.authenticator';
 import { SessionRepository } from '../authn/session/session.repository';
+import { installPassportSessionManager } from '../authn/session/install-passport-session-manager';
 import { SessionService } from '../authn/session/session.service';
 import { createOidcClients } from '../authn/oidc/create-oidc-clients';
 import { OIDC_CLIENTS } from '../authn/oidc/oidc.tokens';
@@ -239,6 +240,7 @@ export class SecurityModule
     @Inject(RESOLVED_SECURITY_OPTIONS) private readonly options: ResolvedSecurityOptions,
     @Inject(JWT_STRATEGIES) private readonly jwtStrategies: readonly JwtStrategy[],
     private readonly bodyLimitRoutes: BodyLimitRoutes,
+    private readonly sessions: SessionService,
   ) {
     super();
   }
@@ -256,6 +258,8 @@ export class SecurityModule
     }
     installSecurityHeaders(httpAdapter, this.options.headers.plan);
     installBodyLimit(httpAdapter, this.bodyLimitRoutes);
+    if (this.options.session !== undefined)
+      installPassportSessionManager(httpAdapter, this.sessions);
     this.logger.log(
       `Rampart active (${this.options.environment}; store: ${this.options.store.type}; jwt: ${this.options.jwt === undefined ? 'off' : 'on'}; sessions: ${this.options.session === undefined ? 'off' : 'on'})`,
     );

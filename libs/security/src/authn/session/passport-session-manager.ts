@@ -23,6 +23,19 @@ function asSecurityUser(user: unknown): SecurityUser | undefined {
   return { id: String(id), username, roles: roleList };
 }
 
+const UNREACHED_MESSAGE =
+  "req.login()/req.logout() on a request that did not pass Rampart's authentication guard: call them from a route handler or guard, not from middleware.";
+
+/** For a request that never reached Rampart's authentication guard (it has no response to use). */
+const UNREACHED: PassportSessionManager = Object.freeze({
+  logIn(_request: SecurityRequest, _user: unknown, _options: unknown, done: Done): void {
+    done(new Error(UNREACHED_MESSAGE));
+  },
+  logOut(_request: SecurityRequest, _options: unknown, done: Done): void {
+    done(new Error(UNREACHED_MESSAGE));
+  },
+});
+
 /**
  * A passport session manager backed by Rampart sessions: `req.login(user)` (passport-local's
  * strategy through @nestjs/passport's `AuthGuard`, `super.logIn(request)`) starts a session with
@@ -37,6 +50,7 @@ export function passportSessionManager(
   sessions: SessionService,
   response: unknown,
 ): PassportSessionManager {
+  if (response === undefined) return UNREACHED;
   return {
     logIn(request, user, _options, done) {
       const securityUser = asSecurityUser(user);

@@ -2,13 +2,14 @@ import type { ExecutionContext } from '@nestjs/common';
 import type { Principal } from '../../core/principal.interface';
 import type { SecurityRequest } from '../../core/security-request.interface';
 import type { Authenticator } from '../authenticator.interface';
-import { passportSessionManager } from './passport-session-manager';
+import { rememberResponse } from './install-passport-session-manager';
 import type { SessionService } from './session.service';
 
 /**
  * Session-cookie authentication, last in the fixed order (mTLS, bearer, session). Only the
  * configured cookie name counts; a session id in the URL, the body or another header is never
- * read. It also gives each request a passport session manager, so `req.login()` from an app's own
+ * read. It also remembers each request's response for the passport session manager that
+ * `installPassportSessionManager()` gives every request, so `req.login()` from an app's own
  * passport strategy starts a Rampart session (no express-session needed).
  */
 export class SessionAuthenticator implements Authenticator {
@@ -19,15 +20,8 @@ export class SessionAuthenticator implements Authenticator {
   constructor(private readonly sessions: SessionService) {}
 
   prepare(request: SecurityRequest, response: unknown): void {
-    const manager = passportSessionManager(this.sessions, response);
-    // passport's authenticate() assigns its own manager (which needs express-session) to every
-    // request it sees; this one stays: the assignment is ignored.
-    Object.defineProperty(request, '_sessionManager', {
-      configurable: true,
-      enumerable: false,
-      get: () => manager,
-      set: () => undefined,
-    });
+    // For the request's passport session manager (installPassportSessionManager).
+    rememberResponse(request, response);
   }
 
   presentsCredentials(request: SecurityRequest): boolean {

@@ -1,0 +1,84 @@
+import type { AbstractHttpAdapter } from '@nestjs/core';
+import { SecurityConfigurationError } from '../../errors/security-configuration.error';
+import { adapterInstance } from '../../hardening/adapter-instance';
+import { passportSessionManager, type PassportSessionManager } from './passport-session-manager';
+import type { SessionService } from './session.service';
+
+/** The part of an Express application used here: the prototype of its requests. */
+interface ExpressApplication {
+  use(...handlers: unknown[]): unknown;
+  readonly request?: object;
+}
+
+/** The part of a Fastify instance used here. */
+interface FastifyApplication {
+  decorateRequest(
+    name: string,
+    accessors: { getter(this: object): unknown; setter(this: object, value: unknown): void },
+  ): unknown;
+}
+
+/** The response of each request the authentication guard saw, for the request's session manager. */
+const responses = new WeakMap<object, unknown>();
+
+/**
+ * Remembers the response of `request` for its passport session manager. The authentication
+ * guard calls it (through `SessionAuthenticator.prepare`) on every request.
+ *
+ * @example
+ * rememberResponse(request, response);
+ */
+export function rememberResponse(request: object, response: unknown): void {
+  responses.set(request, response);
+}
+
+/**
+ * Gives every request of the application a `_sessionManager` backed by Rampart sessions, which
+ * passport's `req.login()` / `req.logout()` call (so an app's own passport strategy starts a
+ * Rampart session, without express-session). It is one accessor on the adapter's request
+ * prototype (Express `app.request`, Fastify `decorateRequest()`), not a property per request: a
+ * per-request accessor gave every request object a shape of its own (about 40 us and old-space
+ * garbage per request on Fastify). The assignment that every `passport.authenticate()` makes
+ * (`req._sessionManager = passport._sm`, express-session's manager) is ignored.
+ *
+ * @throws SecurityConfigurationError (`session`) on an adapter other than Express or Fastify.
+ * @example
+ * installPassportSessionManager(this.adapterHost.httpAdapter, this.sessions);
+ */
+export function installPassportSessionManager(
+  httpAdapter: AbstractHttpAdapter,
+  sessions: SessionService,
+): void {
+  const getter = function (this: object): PassportSessionManager {
+    return passportSessionManager(sessions, responses.get(this));
+  };
+  const setter = (): void => undefined;
+  const type = httpAdapter.getType();
+  if (type === 'express') {
+    const app = adapterInstance<ExpressApplication>(httpAdapter, 'session', ['use']);
+    if (typeof app.request !== 'object') {
+      throw new SecurityConfigurationError(
+        'session',
+        'cannot be installed: the Express application has no request prototype (app.request)',
+        'use the stock Express adapter of @nestjs/platform-express',
+      );
+    }
+    Object.defineProperty(app.request, '_sessionManager', {
+      configurable: true,
+      get: getter,
+      set: setter,
+    });
+    return;
+  }
+  if (type === 'fastify') {
+    adapterInstance<FastifyApplication>(httpAdapter, 'session', [
+      'decorateRequest',
+    ]).decorateRequest('_sessionManager', { getter, setter });
+    return;
+  }
+  throw new SecurityConfigurationError(
+    'session',
+    `cannot be installed on the "${type}" HTTP adapter`,
+    'use the Express (@nestjs/platform-express) or the Fastify (@nestjs/platform-fastify) adapter',
+  );
+}
