@@ -18,8 +18,12 @@ interface FastifyApplication {
   ): unknown;
 }
 
-/** The response of each request the authentication guard saw, for the request's session manager. */
-const responses = new WeakMap<object, unknown>();
+/**
+ * Where a request keeps its response, for its session manager: a symbol-keyed property, not a
+ * WeakMap, because the response refers back to the request, and such WeakMap entries outlived
+ * young-generation collections (old-space garbage on every request under load).
+ */
+const RESPONSE = Symbol('rampart.response');
 
 /**
  * Remembers the response of `request` for its passport session manager. The authentication
@@ -29,7 +33,7 @@ const responses = new WeakMap<object, unknown>();
  * rememberResponse(request, response);
  */
 export function rememberResponse(request: object, response: unknown): void {
-  responses.set(request, response);
+  (request as Record<symbol, unknown>)[RESPONSE] = response;
 }
 
 /**
@@ -49,8 +53,8 @@ export function installPassportSessionManager(
   httpAdapter: AbstractHttpAdapter,
   sessions: SessionService,
 ): void {
-  const getter = function (this: object): PassportSessionManager {
-    return passportSessionManager(sessions, responses.get(this));
+  const getter = function (this: Record<symbol, unknown>): PassportSessionManager {
+    return passportSessionManager(sessions, this[RESPONSE]);
   };
   const setter = (): void => undefined;
   const type = httpAdapter.getType();
