@@ -1,12 +1,12 @@
 import type { ExecutionContext } from '@nestjs/common';
 import type { Reflector, ReflectableDecorator } from '@nestjs/core';
+import { RouteMemo } from './route-memo';
 
 /** What route metadata is read from: an ExecutionContext, or a route found at start-up. */
 export type RouteTarget = Pick<ExecutionContext, 'getHandler' | 'getClass'>;
 
-/** Per reflector, per handler, per controller class: each decorator's value, once read. */
-type MetadataMemo = WeakMap<object, WeakMap<object, Map<unknown, unknown>>>;
-const memos = new WeakMap<Reflector, MetadataMemo>();
+/** Per reflector: each route's decorator values, once read. */
+const memos = new WeakMap<Reflector, RouteMemo<Map<unknown, unknown>>>();
 
 /**
  * Reads typed route metadata, the method's beating the controller's. Unlike
@@ -26,25 +26,17 @@ export function routeMetadata<T>(
   decorator: ReflectableDecorator<T>,
   route: RouteTarget,
 ): T | undefined {
-  const handler = route.getHandler();
-  const controller = route.getClass();
   let memo = memos.get(reflector);
   if (memo === undefined) {
-    memo = new WeakMap();
+    memo = new RouteMemo();
     memos.set(reflector, memo);
   }
-  let byController = memo.get(handler);
-  if (byController === undefined) {
-    byController = new WeakMap();
-    memo.set(handler, byController);
-  }
-  let values = byController.get(controller);
-  if (values === undefined) {
-    values = new Map();
-    byController.set(controller, values);
-  }
+  const values = memo.get(route, () => new Map());
   if (values.has(decorator)) return values.get(decorator) as T | undefined;
-  const value = reflector.getAllAndOverride<T | undefined>(decorator, [handler, controller]);
+  const value = reflector.getAllAndOverride<T | undefined>(decorator, [
+    route.getHandler(),
+    route.getClass(),
+  ]);
   values.set(decorator, value);
   return value;
 }

@@ -14,6 +14,7 @@ import {
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import { SecurityEvents } from '../audit/security-events';
+import { RouteMemo } from '../core/route-memo';
 import { routeMetadata } from '../core/route-metadata';
 import { RESOLVED_SECURITY_OPTIONS } from '../core/security.tokens';
 import type { ResolvedSecurityOptions } from '../core/resolved-security-options.interface';
@@ -96,7 +97,7 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
   /** `<class>-<handler>-<throttler>-<tracker>` -> its SHA-256, hex (a client's next request reuses it). */
   private readonly keyHashes = new Map<string, string>();
   /** Per handler, per controller class: the throttlers with the route's decorators applied. */
-  private readonly routes = new WeakMap<object, WeakMap<object, readonly RouteThrottler[]>>();
+  private readonly routes = new RouteMemo<readonly RouteThrottler[]>();
 
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
@@ -270,19 +271,11 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
 
   /** The throttlers as they apply to the route, read on its first request. */
   private routeThrottlers(context: ExecutionContext): readonly RouteThrottler[] {
-    const handler = context.getHandler();
-    const controller = context.getClass();
-    let byController = this.routes.get(handler);
-    if (byController === undefined) {
-      byController = new WeakMap();
-      this.routes.set(handler, byController);
-    }
-    let resolved = byController.get(controller);
-    if (resolved === undefined) {
-      resolved = this.throttlers.map((options) => this.resolveRoute(options, handler, controller));
-      byController.set(controller, resolved);
-    }
-    return resolved;
+    return this.routes.get(context, () =>
+      this.throttlers.map((options) =>
+        this.resolveRoute(options, context.getHandler(), context.getClass()),
+      ),
+    );
   }
 
   private resolveRoute(

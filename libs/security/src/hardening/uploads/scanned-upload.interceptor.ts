@@ -14,6 +14,7 @@ import type { Observable } from 'rxjs';
 import { SecurityEvents } from '../../audit/security-events';
 import type { SecurityEvent } from '../../audit/security-event';
 import type { ResolvedSecurityOptions } from '../../core/resolved-security-options.interface';
+import { RouteMemo } from '../../core/route-memo';
 import { routeMetadata, type RouteTarget } from '../../core/route-metadata';
 import type { SecurityRequest } from '../../core/security-request.interface';
 import { RESOLVED_SECURITY_OPTIONS } from '../../core/security.tokens';
@@ -60,7 +61,7 @@ import { UploadScanner } from './upload-scanner.interface';
 export class ScannedUploadInterceptor implements NestInterceptor {
   private readonly logger = new Logger('ScannedUpload');
   /** Route caps, per handler and controller (a handler may be inherited by several). */
-  private readonly limits = new WeakMap<object, WeakMap<object, ResolvedUploadLimits>>();
+  private readonly limits = new RouteMemo<ResolvedUploadLimits>();
 
   constructor(
     protected readonly reflector: Reflector,
@@ -155,24 +156,14 @@ export class ScannedUploadInterceptor implements NestInterceptor {
   }
 
   private limitsOf(route: RouteTarget): ResolvedUploadLimits {
-    const handler = route.getHandler();
-    const controller = route.getClass();
-    let byController = this.limits.get(handler);
-    if (byController === undefined) {
-      byController = new WeakMap();
-      this.limits.set(handler, byController);
-    }
-    let limits = byController.get(controller);
-    if (limits === undefined) {
-      // Checked at start-up by the UploadsExplorer: this does not throw.
-      limits = resolveRouteUploadLimits(
+    // Checked at start-up by the UploadsExplorer: this does not throw.
+    return this.limits.get(route, () =>
+      resolveRouteUploadLimits(
         routeMetadata(this.reflector, ScannedUploadMetadata, route),
         this.options.uploads,
-        `${controller.name}.${handler.name}`,
-      );
-      byController.set(controller, limits);
-    }
-    return limits;
+        `${route.getClass().name}.${route.getHandler().name}`,
+      ),
+    );
   }
 
   private report(error: unknown, request: object): void {
