@@ -5,66 +5,12 @@
 // 401, polled back to back over keep-alive HTTP (so it includes one request's round trip).
 // Run with `npm run bench:sessions` (builds first). Prints figures; asserts nothing.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
-import os, { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { startRedis } from './harness/lib.mjs';
 
 const TRIALS = Number(process.env.TRIALS ?? 300);
 const ALICE = JSON.stringify({ username: 'alice', password: 'alice-password' });
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
-const answers = (port) =>
-  new Promise((resolve) => {
-    const connection = createConnection(port, '127.0.0.1');
-    connection.once('connect', () => {
-      connection.end();
-      resolve(true);
-    });
-    connection.once('error', () => resolve(false));
-  });
-
-async function startRedis() {
-  const port = await freePort();
-  const dir = await mkdtemp(join(tmpdir(), 'rampart-bench-redis-'));
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    { stdio: 'ignore' },
-  );
-  const url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 100 && !(await answers(port)); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGKILL');
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 function startApp(adapter, redisUrl, prefix) {
   return new Promise((resolve, reject) => {
@@ -79,6 +25,10 @@ function startApp(adapter, redisUrl, prefix) {
         SECURITY_STORE: 'redis',
         REDIS_URL: redisUrl,
         REDIS_KEY_PREFIX: prefix,
+        // A login per trial: the reference app's default credential limits (10 per account and
+        // 100 per IP every 15 minutes) would refuse the trials after the first hundred or so.
+        THROTTLE_LIMIT: '1000000',
+        THROTTLE_LOGIN_LIMIT: '100000',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -100,6 +50,8 @@ async function login(url) {
     headers: { 'content-type': 'application/json' },
     body: ALICE,
   });
+  if (response.status !== 200)
+    throw new Error(`login answered ${response.status}: ${await response.text()}`);
   const cookie = response.headers.getSetCookie()[0].split(';')[0];
   const { csrfToken } = await response.json();
   return { cookie, csrfToken };
