@@ -233,9 +233,9 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
 
   /**
    * What `ThrottlerGuard.canActivate` does (skip checks, per-route limits from `@Throttle()`,
-   * `handleRequest` per throttler, every throttler counted even after one refuses), with the
-   * route's decorators read once per route instead of six metadata reads per throttler on every
-   * request, and plain numbers not awaited.
+   * `handleRequest` per throttler in order, the first refusal throwing its 429), with the route's
+   * decorators read once per route instead of six metadata reads per throttler on every request,
+   * and plain numbers not awaited.
    */
   private async throttle(context: ExecutionContext): Promise<boolean> {
     if (await this.shouldSkip(context)) return true;
