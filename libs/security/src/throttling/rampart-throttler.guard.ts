@@ -14,6 +14,7 @@ import {
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import { SecurityEvents } from '../audit/security-events';
+import { RequestSlot } from '../core/request-slot';
 import { RouteMemo } from '../core/route-memo';
 import { routeMetadata } from '../core/route-metadata';
 import { RESOLVED_SECURITY_OPTIONS } from '../core/security.tokens';
@@ -92,7 +93,7 @@ const CREDENTIALS_ACCOUNT = 'credentials-account';
 @Injectable()
 export class RampartThrottlerGuard extends ThrottlerGuard {
   /** What each request was counted against, for its `RateLimit-*` headers. */
-  private readonly counted = new WeakMap<object, RateLimitEntry[]>();
+  private readonly counted = new RequestSlot<RateLimitEntry[]>('throttling.counted');
   private readonly policies: ReadonlyMap<string, StoreOutagePolicy>;
   /** `<class>-<handler>-<throttler>-<tracker>` -> its SHA-256, hex (a client's next request reuses it). */
   private readonly keyHashes = new Map<string, string>();

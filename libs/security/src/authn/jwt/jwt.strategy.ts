@@ -3,6 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import passport from 'passport';
 import { ExtractJwt, Strategy, type StrategyOptionsWithRequest } from 'passport-jwt';
 import type { Principal } from '../../core/principal.interface';
+import { RequestSlot } from '../../core/request-slot';
 import type { SecurityRequest } from '../../core/security-request.interface';
 import { InvalidTokenException } from '../../errors/invalid-token.exception';
 import { SecurityException } from '../../errors/security.exception';
@@ -21,7 +22,7 @@ interface VerifiedJwt {
  * The key each request's token was verified with, set by the key provider (which runs before
  * `super()` returns, so it cannot reach instance fields). A request meets one strategy only.
  */
-const keysUsed = new WeakMap<object, KeyObject>();
+const keysUsed = new RequestSlot<KeyObject>('jwt.key');
 
 /** Strategies register on a scratch instance first; the real registration uses a unique name. */
 const scratch = new passport.Passport();
@@ -42,7 +43,7 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   readonly strategyName = `rampart-jwt:${randomUUID()}`;
   private readonly config: JwtVerifierConfig;
   /** What a request's full verification established, once every check passed. */
-  private readonly verifiedTokens = new WeakMap<object, VerifiedToken>();
+  private readonly verifiedTokens = new RequestSlot<VerifiedToken>('jwt.verified');
 
   constructor(config: JwtVerifierConfig) {
     const strategyOptions: StrategyOptionsWithRequest = {

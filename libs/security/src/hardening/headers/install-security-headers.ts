@@ -1,4 +1,5 @@
 import type { AbstractHttpAdapter } from '@nestjs/core';
+import { RequestSlot } from '../../core/request-slot';
 import { SecurityConfigurationError } from '../../errors/security-configuration.error';
 import { adapterInstance } from '../adapter-instance';
 import {
@@ -138,10 +139,10 @@ function installOnFastify(
 ): void {
   // Node.js responses that already carry the plan: each request gets it once, from the first of
   // the three places below that it reaches, and never again after a route override.
-  const covered = new WeakSet<object>();
+  const covered = new RequestSlot<true>('headers.covered');
   const cover = (target: HeaderTarget, raw: object): void => {
     if (covered.has(raw)) return;
-    covered.add(raw);
+    covered.set(raw, true);
     applyHeaderPlan(target, plan);
   };
   // 1. A middie middleware, ahead of every Nest middleware (they are registered after
