@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type express from 'express';
+import { RequestSlot } from '../../core/request-slot';
 import { SecurityConfigurationError } from '../../errors/security-configuration.error';
 import { BodyTooLargeException } from './body-too-large.exception';
 import {
@@ -64,7 +65,7 @@ interface RouteEntry {
  * allows it. An error middleware turns any body-parser 413 into `BodyTooLargeException`.
  */
 export function installBodyLimitOnExpress(app: ExpressApplication, routes: BodyLimitRoutes): void {
-  const policies = new WeakMap<IncomingMessage, BodyLimitPolicy>();
+  const policies = new RequestSlot<BodyLimitPolicy>('bodyLimit.policy');
   let table: readonly RouteEntry[] | undefined;
   // Built on the first request with a body: the routes are registered after this installer runs.
   const routeTable = (): readonly RouteEntry[] => (table ??= buildRouteTable(app, routes));
@@ -93,20 +94,27 @@ export function installBodyLimitOnExpress(app: ExpressApplication, routes: BodyL
   };
 
   const parsers = new Map<string, Middleware>();
-  const ownedParser =
-    (kind: OwnedParser): Middleware =>
-    (request, response, next) => {
-      // A request without a body (most GETs) is not matched against the route table: any cap
-      // holds for it, and the parser still runs (it sets `request.body` as it always does).
-      const limit = hasBody(request.headers)
-        ? policyOf(request).maxBytes
-        : routes.defaults.maxBytes;
-      const key = `${kind}:${limit}`;
-      let parser = parsers.get(key);
-      if (parser === undefined) {
-        parser = createParser(kind, limit);
-        parsers.set(key, parser);
+  const parserFor = (kind: OwnedParser, limit: number): Middleware => {
+    const key = `${kind}:${limit}`;
+    let parser = parsers.get(key);
+    if (parser === undefined) {
+      parser = createParser(kind, limit);
+      parsers.set(key, parser);
+    }
+    return parser;
+  };
+  const ownedParser = (kind: OwnedParser): Middleware => {
+    let bodiless: Middleware | undefined;
+    return (request, response, next) => {
+      // A request without a body (most GETs) is not matched against the route table, nor counted:
+      // nothing over any cap can arrive. The parser still runs (it sets `request.body` as always).
+      if (!hasBody(request.headers)) {
+        bodiless ??= parserFor(kind, routes.defaults.maxBytes);
+        bodiless(request, response, next);
+        return;
       }
+      const limit = policyOf(request).maxBytes;
+      const parser = parserFor(kind, limit);
       // body-parser answers its own 413 only once it has read the whole request (it drains it):
       // a chunked body is counted here too, and refused at the byte over the cap.
       let nextCalled = false;
@@ -126,6 +134,7 @@ export function installBodyLimitOnExpress(app: ExpressApplication, routes: BodyL
         });
       }
     };
+  };
 
   const rampartBodyTooLarge: ErrorMiddleware = (error, request, response, next) => {
     if (!isBodyParserTooLarge(error)) {
