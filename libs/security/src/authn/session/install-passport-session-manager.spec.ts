@@ -70,6 +70,31 @@ describe('installPassportSessionManager', () => {
     expect((error as Error).message).toContain("did not pass Rampart's authentication guard");
   });
 
+  it('adds nothing to an Express request (it has req.res), and still refuses one the guard never saw', async () => {
+    const { sessions, responses } = recordingSessions();
+    const proto = {};
+    installPassportSessionManager(
+      adapter('express', { use: () => undefined, request: proto }),
+      sessions,
+    );
+    const expressRequest = (): Record<string | symbol, unknown> => {
+      const request = Object.create(proto) as Record<string | symbol, unknown>;
+      request.res = { kind: 'express response' };
+      return request;
+    };
+    const passed = expressRequest();
+    rememberResponse(passed, passed.res);
+    expect(Reflect.ownKeys(passed)).toEqual(['res']);
+    await expect(
+      logIn(passed._sessionManager as PassportSessionManager, passed),
+    ).resolves.toBeUndefined();
+    expect(responses).toEqual([passed.res]);
+    const unseen = expressRequest();
+    const error = await logIn(unseen._sessionManager as PassportSessionManager, unseen);
+    expect((error as Error).message).toContain("did not pass Rampart's authentication guard");
+    expect(responses).toHaveLength(1);
+  });
+
   it('stops start-up on another adapter, naming the option', () => {
     expect(() => {
       installPassportSessionManager(adapter('koa', {}), recordingSessions().sessions);

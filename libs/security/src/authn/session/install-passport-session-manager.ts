@@ -19,9 +19,10 @@ interface FastifyApplication {
 }
 
 /**
- * Where a request keeps its response, for its session manager: a symbol-keyed property, not a
- * WeakMap, because the response refers back to the request, and such WeakMap entries outlived
- * young-generation collections (old-space garbage on every request under load).
+ * Where a Fastify request keeps its reply, for its session manager: a symbol-keyed property, not a
+ * WeakMap, because the reply refers back to the request, and such WeakMap entries outlived
+ * young-generation collections (old-space garbage on every request under load). Fastify's
+ * requests share one hidden class, so the new property costs little there.
  */
 const RESPONSE = Symbol('rampart.response');
 
@@ -33,7 +34,23 @@ const RESPONSE = Symbol('rampart.response');
  * rememberResponse(request, response);
  */
 export function rememberResponse(request: object, response: unknown): void {
+  // Express links them already (`req.res`); a property added to an Express request would cost it
+  // a new hidden class (about 5 us, see RequestSlot), so there only the guard's passage is noted.
+  if (Reflect.get(request, 'res') === response) {
+    passedOnExpress.add(request);
+    return;
+  }
   (request as Record<symbol, unknown>)[RESPONSE] = response;
+}
+
+/** Express requests that reached the guard (their response is `req.res`). */
+const passedOnExpress = new WeakSet<object>();
+
+/** The response of a request that reached the guard, or `undefined`. */
+function responseOf(request: Record<symbol, unknown>): unknown {
+  const kept = request[RESPONSE];
+  if (kept !== undefined) return kept;
+  return passedOnExpress.has(request) ? Reflect.get(request, 'res') : undefined;
 }
 
 /**
@@ -54,7 +71,7 @@ export function installPassportSessionManager(
   sessions: SessionService,
 ): void {
   const getter = function (this: Record<symbol, unknown>): PassportSessionManager {
-    return passportSessionManager(sessions, this[RESPONSE]);
+    return passportSessionManager(sessions, responseOf(this));
   };
   const setter = (): void => undefined;
   const type = httpAdapter.getType();
