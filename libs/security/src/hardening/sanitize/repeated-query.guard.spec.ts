@@ -56,6 +56,32 @@ describe('RepeatedQueryGuard', () => {
     expect(request.query).toEqual({ replaced: true });
   });
 
+  it('leaves an empty prototype-less query in place when there is no query string', () => {
+    const query: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    const request = { url: '/search', query };
+    expect(guardFor('reject').canActivate(contextOf(request))).toBe(true);
+    expect(request.query).toBe(query);
+  });
+
+  it.each<[string, unknown]>([
+    ['an empty object with a prototype', {}],
+    [
+      'a prototype-less object with a key',
+      Object.assign(Object.create(null) as object, { a: '1' }),
+    ],
+    ['undefined', undefined],
+    ['a string', ''],
+  ])(
+    'replaces %s by an empty prototype-less query when there is no query string',
+    (_case, query) => {
+      const request = { url: '/search?', query };
+      expect(guardFor('reject').canActivate(contextOf(request))).toBe(true);
+      expect(request.query).not.toBe(query);
+      expect(Object.getPrototypeOf(request.query)).toBeNull();
+      expect(Reflect.ownKeys(request.query as object)).toEqual([]);
+    },
+  );
+
   it('replaces a plain query property too (Fastify)', () => {
     const request = { url: '/search?tag=x', query: { tag: 'x' } };
     guardFor('reject').canActivate(contextOf(request, 'tagged'));

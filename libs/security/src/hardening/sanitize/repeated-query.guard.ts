@@ -48,11 +48,12 @@ export class RepeatedQueryGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<QueryRequest>();
-    const result = normalizeQuery(
-      queryStringOf(request.url ?? ''),
-      this.policy,
-      this.listsOf(context),
-    );
+    const queryString = queryStringOf(request.url ?? '');
+    // No query string, and the adapter's parse is already what this guard would put there (an
+    // empty object without a prototype: Express 5's default parser): nothing to replace. On
+    // Express that saves a property on the request, which costs it a new hidden class.
+    if (queryString === '' && isEmptyDictionary(request.query)) return true;
+    const result = normalizeQuery(queryString, this.policy, this.listsOf(context));
     if (result.repeated !== undefined) {
       throw new InvalidRequestException(
         `The query parameter ${quoteName(result.repeated)} is repeated; send it once.`,
@@ -83,6 +84,14 @@ function replaceQuery(request: QueryRequest, query: NormalizedQuery): void {
     enumerable: true,
     configurable: true,
   });
+}
+
+/** Whether `value` is an object without a prototype and without own keys. */
+function isEmptyDictionary(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== null) {
+    return false;
+  }
+  return Reflect.ownKeys(value).length === 0;
 }
 
 /** A client-chosen name, quoted for a message: control characters escaped, length capped. */
