@@ -1,12 +1,15 @@
 // `npm run bench`: every variant in its own process on 127.0.0.1, loaded by autocannon from another
-// process, interleaved round by round (A B C ... then ... C B A) so that noise hits all alike;
-// prints req/s, p50/p99 latency, server CPU per request and the ratio to bare Nest measured in the
-// same round; writes bench/results/latest.json and latest.md.
+// process. Each round runs bare Nest, then every other variant each followed by bare again (bare A
+// bare B bare ...; the order of the others reversed every other round), and a variant's ratio is
+// to the mean of the two bare runs around it, so that the machine's drift hits both alike. Prints
+// req/s, p50/p99 latency, server CPU per request and those ratios (medians over the rounds); writes
+// bench/results/latest.json and latest.md.
 //
-// Environment: BENCH_DURATION (s per measured run, default 10), BENCH_WARMUP (s, default 3),
-// BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 50), BENCH_ADAPTERS (express,fastify),
-// BENCH_VARIANTS (comma list to run a subset; bare always runs), BENCH_QUICK=1 (2 s runs, 1 s
-// warm-up, 1 round), BENCH_OUT (results dir, default bench/results).
+// Environment: BENCH_DURATION (s per measured run, default 5), BENCH_WARMUP (s before each run,
+// default 1; every variant also gets one 3 s warm-up at start), BENCH_ROUNDS (default 3),
+// BENCH_CONNECTIONS (default 50), BENCH_ADAPTERS (express,fastify), BENCH_VARIANTS (comma list to
+// run a subset; bare always runs), BENCH_QUICK=1 (2 s runs, 1 round), BENCH_OUT (results dir,
+// default bench/results).
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -24,8 +27,8 @@ import {
 } from './lib.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-const DURATION = envNumber('BENCH_DURATION', QUICK ? 2 : 10);
-const WARMUP = envNumber('BENCH_WARMUP', QUICK ? 1 : 3);
+const DURATION = envNumber('BENCH_DURATION', QUICK ? 2 : 5);
+const WARMUP = envNumber('BENCH_WARMUP', 1);
 const ROUNDS = envNumber('BENCH_ROUNDS', QUICK ? 1 : 3);
 const CONNECTIONS = envNumber('BENCH_CONNECTIONS', 50);
 const ADAPTERS = (process.env.BENCH_ADAPTERS ?? 'express,fastify').split(',').filter(Boolean);
@@ -153,6 +156,20 @@ async function startVariant(variant, adapter, env) {
   return { ...app, url, headers, check };
 }
 
+/** One measured run of a variant: warm-up, then load; with its server CPU per request. */
+async function measure({ variant, app }, round) {
+  if (WARMUP > 0) await runLoad(app.url, app.headers, WARMUP);
+  const cpuBefore = await cpuMicros(app.pid);
+  const load = await runLoad(app.url, app.headers, DURATION);
+  const cpuMicrosPerRequest = ((await cpuMicros(app.pid)) - cpuBefore) / Math.max(1, load.requests);
+  const flag =
+    load.non2xx > 0 || load.errors > 0 ? `  (!) non-2xx ${load.non2xx}, errors ${load.errors}` : '';
+  console.log(
+    `  round ${round + 1} ${variant.name.padEnd(18)} ${fmt(load.rps).padStart(7)} req/s  p50 ${load.p50} ms  p99 ${load.p99} ms  cpu ${fmt(cpuMicrosPerRequest)} us/req${flag}`,
+  );
+  return { ...load, cpuMicrosPerRequest };
+}
+
 const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
 
 async function main() {
@@ -175,29 +192,37 @@ async function main() {
         console.log(
           `\n${adapter}: ${running.length} variants up; ${ROUNDS} round(s) of ${DURATION} s (+${WARMUP} s warm-up), ${CONNECTIONS} connections`,
         );
+        // The JIT's first pass, once per app, before anything is measured.
+        for (const { app } of running) await runLoad(app.url, app.headers, QUICK ? 1 : 3);
+        const bare = running.find(({ variant }) => variant.name === 'bare');
+        const others = running.filter(({ variant }) => variant.name !== 'bare');
         const rounds = [];
         for (let round = 0; round < ROUNDS; round++) {
-          const order = round % 2 === 0 ? running : [...running].reverse();
+          // bare, A, bare, B, bare, ... : every variant is measured between two runs of bare, and
+          // its ratio is to their mean, so a drift of the machine's speed in the middle of a round
+          // (seen here: twice as fast for a minute, then back) hits the variant and its reference
+          // alike. The order of the others alternates from round to round.
+          const order = round % 2 === 0 ? others : [...others].reverse();
+          const bareRuns = [await measure(bare, round)];
           const measured = {};
-          for (const { variant, app } of order) {
-            if (WARMUP > 0) await runLoad(app.url, app.headers, WARMUP);
-            const cpuBefore = await cpuMicros(app.pid);
-            const load = await runLoad(app.url, app.headers, DURATION);
-            const cpu = (await cpuMicros(app.pid)) - cpuBefore;
-            measured[variant.name] = {
-              ...load,
-              cpuMicrosPerRequest: cpu / Math.max(1, load.requests),
-            };
-            const flag =
-              load.non2xx > 0 || load.errors > 0
-                ? `  (!) non-2xx ${load.non2xx}, errors ${load.errors}`
-                : '';
-            console.log(
-              `  round ${round + 1} ${variant.name.padEnd(18)} ${fmt(load.rps).padStart(7)} req/s  p50 ${load.p50} ms  p99 ${load.p99} ms  cpu ${fmt(cpu / Math.max(1, load.requests))} us/req${flag}`,
-            );
+          for (const entry of order) {
+            const run = await measure(entry, round);
+            const after = await measure(bare, round);
+            run.bareRps = (bareRuns.at(-1).rps + after.rps) / 2;
+            run.ratioToBare = run.rps / run.bareRps;
+            measured[entry.variant.name] = run;
+            bareRuns.push(after);
           }
-          for (const name of Object.keys(measured))
-            measured[name].ratioToBare = measured[name].rps / measured.bare.rps;
+          measured.bare = {
+            rps: median(bareRuns.map((r) => r.rps)),
+            p50: median(bareRuns.map((r) => r.p50)),
+            p99: median(bareRuns.map((r) => r.p99)),
+            cpuMicrosPerRequest: median(bareRuns.map((r) => r.cpuMicrosPerRequest)),
+            non2xx: bareRuns.reduce((sum, r) => sum + r.non2xx, 0),
+            errors: bareRuns.reduce((sum, r) => sum + r.errors, 0),
+            ratioToBare: 1,
+            runs: bareRuns,
+          };
           rounds.push(measured);
         }
         for (const { variant } of running) {
@@ -241,7 +266,7 @@ async function main() {
           adapter,
           ours,
           theirs,
-          factor: median(a.rounds.map((r, i) => r.rps / b.rounds[i].rps)),
+          factor: median(a.rounds.map((r, i) => r.ratioToBare / b.rounds[i].ratioToBare)),
         });
     }
   }
@@ -268,7 +293,7 @@ async function main() {
     comparisons,
   };
   const lines = [
-    `Measured ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}; loopback, ${CONNECTIONS} connections, ${ROUNDS} round(s) of ${DURATION} s per variant (medians; ratios to bare Nest in the same round).`,
+    `Measured ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}; loopback, ${CONNECTIONS} connections, ${ROUNDS} round(s) of ${DURATION} s per variant (medians; each variant's ratio is to the mean of the bare Nest runs just before and just after it).`,
     '',
     '| adapter | variant | req/s | p50 ms | p99 ms | server CPU us/req | x bare |',
     '|---|---|---:|---:|---:|---:|---:|',
@@ -277,7 +302,7 @@ async function main() {
         `| ${r.adapter} | ${r.label} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.cpuMicrosPerRequest)} | ${fmt(r.ratioToBare, 2)} |`,
     ),
     '',
-    '| adapter | Rampart | against | Rampart / other (req/s, same round) |',
+    '| adapter | Rampart | against | Rampart / other (ratios to bare, same round) |',
     '|---|---|---|---:|',
     ...comparisons.map((c) => `| ${c.adapter} | ${c.ours} | ${c.theirs} | ${fmt(c.factor, 2)} |`),
   ];
