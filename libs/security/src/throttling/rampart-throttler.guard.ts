@@ -93,7 +93,7 @@ const CREDENTIALS_ACCOUNT = 'credentials-account';
 @Injectable()
 export class RampartThrottlerGuard extends ThrottlerGuard {
   /** What each request was counted against, for its `RateLimit-*` headers. */
-  private readonly counted = new RequestSlot<RateLimitEntry[]>('throttling.counted');
+  private readonly counted = new RequestSlot<RateLimitEntry[]>();
   private readonly policies: ReadonlyMap<string, StoreOutagePolicy>;
   /** `<class>-<handler>-<throttler>-<tracker>` -> its SHA-256, hex (a client's next request reuses it). */
   private readonly keyHashes = new Map<string, string>();

@@ -22,7 +22,7 @@ interface VerifiedJwt {
  * The key each request's token was verified with, set by the key provider (which runs before
  * `super()` returns, so it cannot reach instance fields). A request meets one strategy only.
  */
-const keysUsed = new RequestSlot<KeyObject>('jwt.key');
+const keysUsed = new RequestSlot<KeyObject>();
 
 /** Strategies register on a scratch instance first; the real registration uses a unique name. */
 const scratch = new passport.Passport();
@@ -43,7 +43,7 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   readonly strategyName = `rampart-jwt:${randomUUID()}`;
   private readonly config: JwtVerifierConfig;
   /** What a request's full verification established, once every check passed. */
-  private readonly verifiedTokens = new RequestSlot<VerifiedToken>('jwt.verified');
+  private readonly verifiedTokens = new RequestSlot<VerifiedToken>();
 
   constructor(config: JwtVerifierConfig) {
     const strategyOptions: StrategyOptionsWithRequest = {

@@ -2,7 +2,7 @@ import { RequestSlot } from '../../core/request-slot';
 import type { SecurityRequest } from '../../core/security-request.interface';
 import type { UserSession } from './user-session';
 
-const sessions = new RequestSlot<UserSession>('session');
+const sessions = new RequestSlot<UserSession>();
 
 /** Remembers the session that authenticated `request` (for `@CurrentSession()` and CSRF). */
 export function attachSession(request: SecurityRequest, session: UserSession): void {

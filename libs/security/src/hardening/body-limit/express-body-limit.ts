@@ -65,7 +65,7 @@ interface RouteEntry {
  * allows it. An error middleware turns any body-parser 413 into `BodyTooLargeException`.
  */
 export function installBodyLimitOnExpress(app: ExpressApplication, routes: BodyLimitRoutes): void {
-  const policies = new RequestSlot<BodyLimitPolicy>('bodyLimit.policy');
+  const policies = new RequestSlot<BodyLimitPolicy>();
   let table: readonly RouteEntry[] | undefined;
   // Built on the first request with a body: the routes are registered after this installer runs.
   const routeTable = (): readonly RouteEntry[] => (table ??= buildRouteTable(app, routes));

@@ -139,7 +139,7 @@ function installOnFastify(
 ): void {
   // Node.js responses that already carry the plan: each request gets it once, from the first of
   // the three places below that it reaches, and never again after a route override.
-  const covered = new RequestSlot<true>('headers.covered');
+  const covered = new RequestSlot<true>();
   const cover = (target: HeaderTarget, raw: object): void => {
     if (covered.has(raw)) return;
     covered.set(raw, true);

@@ -4,12 +4,12 @@ import { RequestSlot } from '../../core/request-slot';
 import type { ScannedUploadContent } from './scanned-upload-file.interface';
 
 /** What the interceptor found in each request it let through; read by the param decorators. */
-const uploads = new RequestSlot<ScannedUploadContent>('uploads.scanned');
+const uploads = new RequestSlot<ScannedUploadContent>();
 /**
  * The payload stream Fastify handed to Rampart's `multipart/form-data` parser, per Fastify
  * request: after a `preParsing` hook it is not `request.raw` but the hook's stream.
  */
-const payloads = new RequestSlot<Readable>('uploads.payload');
+const payloads = new RequestSlot<Readable>();
 
 /** Records the scanned content of `request` (Express request or Fastify request). */
 export function setScannedUpload(request: object, content: ScannedUploadContent): void {
