@@ -27,6 +27,7 @@ const PATHS = {
   'glued-jwt': '/api/orders',
   'rampart-session': '/api/me',
   'express-session': '/api/me',
+  'express-session-helmet': '/api/me',
   'rampart-throttle': '/api/ping',
   'nestlab-throttle': '/api/ping',
 };

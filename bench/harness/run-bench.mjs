@@ -82,6 +82,14 @@ const VARIANTS = [
     adapters: ['express'],
   },
   {
+    name: 'express-session-helmet',
+    label: "express-session + connect-redis + helmet (helmet's headers, as Rampart sends them)",
+    path: '/api/me',
+    auth: 'cookie',
+    protectedRoute: true,
+    adapters: ['express'],
+  },
+  {
     name: 'rampart-throttle',
     label: 'Rampart throttle on Redis (public route)',
     path: '/api/ping',
@@ -256,6 +264,7 @@ async function main() {
     const pairs = [
       ['rampart-jwt', 'glued-jwt'],
       ['rampart-session', 'express-session'],
+      ['rampart-session', 'express-session-helmet'],
       ['rampart-throttle', 'nestlab-throttle'],
     ];
     for (const [ours, theirs] of pairs) {

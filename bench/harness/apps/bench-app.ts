@@ -28,6 +28,7 @@ const MODULES: Readonly<Record<string, Type>> = {
   'glued-jwt': GluedJwtModule,
   'rampart-session': RampartSessionModule,
   'express-session': ExpressSessionModule,
+  'express-session-helmet': ExpressSessionModule,
   'rampart-throttle': RampartThrottleModule,
   'nestlab-throttle': NestLabThrottleModule,
 };
@@ -56,7 +57,8 @@ async function bootstrap(): Promise<void> {
   const logger = ['error', 'warn'] as const;
   let app: INestApplication;
   if (adapter === 'fastify') {
-    if (variant === 'express-session') throw new Error('express-session runs on Express only');
+    if (variant.startsWith('express-session'))
+      throw new Error('express-session runs on Express only');
     const fastifyApp = await NestFactory.create<NestFastifyApplication>(
       module,
       new FastifyAdapter(),
@@ -75,14 +77,14 @@ async function bootstrap(): Promise<void> {
     app = fastifyApp;
   } else if (adapter === 'express') {
     app = await NestFactory.create(module, { logger: [...logger] });
-    if (variant === 'glued-jwt') app.use(helmet());
+    if (variant === 'glued-jwt' || variant === 'express-session-helmet') app.use(helmet());
     if (variant === 'bare-headers') {
       app.use((_request: unknown, response: ServerResponse, next: () => void) => {
         for (const [name, value] of RAMPART_HEADERS) response.setHeader(name, value);
         next();
       });
     }
-    if (variant === 'express-session') {
+    if (variant.startsWith('express-session')) {
       const client = createClient({ url: requireEnv('REDIS_URL') });
       await client.connect();
       app.use(
