@@ -1,17 +1,10 @@
-import { join, normalize, strings, type Path } from '@angular-devkit/core';
+import { join, strings, type Path } from '@angular-devkit/core';
+import { SchematicsException, type Rule } from '@angular-devkit/schematics';
 import {
-  apply,
-  applyTemplates,
-  chain,
-  filter,
-  mergeWith,
-  move,
-  noop,
-  SchematicsException,
-  url,
-  type Rule,
-} from '@angular-devkit/schematics';
-import { declareInModule, resolveModulePath } from '../utils/declare-in-module';
+  generateFiles,
+  normalizeGeneratedFiles,
+  type NormalizedGeneratedFiles,
+} from '../utils/generated-files';
 import type { PolicyOptions } from './policy.schema';
 
 /** {@link PolicyOptions} after {@link transform}. */
@@ -24,10 +17,7 @@ export interface NormalizedPolicyOptions {
   readonly className: string;
   /** Folder the files go to. */
   readonly directory: Path;
-  readonly module: Path | undefined;
-  readonly skipImport: boolean;
-  readonly spec: boolean;
-  readonly specFileSuffix: string;
+  readonly files: NormalizedGeneratedFiles;
 }
 
 /** Letters, digits and dashes in dot-separated segments, starting with a letter. */
@@ -35,11 +25,7 @@ const POLICY_NAME = /^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$/;
 
 /** Normalises and checks the options. */
 export function transform(options: PolicyOptions): NormalizedPolicyOptions {
-  if (options.language !== undefined && options.language !== 'ts') {
-    throw new SchematicsException(
-      `@rampart/security policy supports TypeScript applications only, got language "${options.language}".`,
-    );
-  }
+  const files = normalizeGeneratedFiles('policy', options);
   const policyName = typeof options.name === 'string' ? options.name.trim() : '';
   if (!POLICY_NAME.test(policyName)) {
     throw new SchematicsException(
@@ -47,17 +33,12 @@ export function transform(options: PolicyOptions): NormalizedPolicyOptions {
     );
   }
   const fileName = policyName.replace(/\./g, '-');
-  const sourceRoot = normalize(`/${options.sourceRoot ?? 'src'}`);
-  const base = options.path === undefined ? sourceRoot : join(sourceRoot, options.path);
   return {
     policyName,
     fileName,
     className: `${strings.classify(fileName)}Policy`,
-    directory: options.flat === true ? base : join(base, fileName),
-    module: resolveModulePath(sourceRoot, options.module),
-    skipImport: options.skipImport === true,
-    spec: options.spec !== false,
-    specFileSuffix: options.specFileSuffix ?? 'spec',
+    directory: options.flat === true ? files.base : join(files.base, fileName),
+    files,
   };
 }
 
@@ -70,29 +51,15 @@ export function transform(options: PolicyOptions): NormalizedPolicyOptions {
  * nest g -c @rampart/security policy notes.owner
  */
 export function main(options: PolicyOptions): Rule {
-  const normalized = transform(options);
-  return chain([
-    mergeWith(
-      apply(url('./files'), [
-        normalized.spec
-          ? noop()
-          : filter((path) => !path.endsWith('.__specFileSuffix__.ts.template')),
-        applyTemplates({
-          policyName: normalized.policyName,
-          fileName: normalized.fileName,
-          className: normalized.className,
-          specFileSuffix: normalized.specFileSuffix,
-        }),
-        move(normalized.directory),
-      ]),
-    ),
-    normalized.skipImport
-      ? noop()
-      : declareInModule({
-          metadata: 'providers',
-          symbol: normalized.className,
-          file: join(normalized.directory, `${normalized.fileName}.policy`),
-          module: normalized.module,
-        }),
-  ]);
+  const { policyName, fileName, className, directory, files } = transform(options);
+  return generateFiles({
+    files,
+    directory,
+    variables: { policyName, fileName, className },
+    declaration: {
+      metadata: 'providers',
+      symbol: className,
+      file: join(directory, `${fileName}.policy`),
+    },
+  });
 }
