@@ -1,4 +1,3 @@
-import { isIPv4 } from 'node:net';
 import {
   assertKnownKeys,
   describe,
@@ -8,6 +7,7 @@ import {
   readObject,
   readString,
 } from '../../core/option-readers';
+import { readHttpUrl } from '../../core/read-http-url';
 import type { SecurityEnvironment } from '../../core/security-module-options.interface';
 import { SecurityConfigurationError } from '../../errors/security-configuration.error';
 import type { ExternalIssuerAlgorithm } from './external-issuer-options.interface';
@@ -66,45 +66,11 @@ function required(path: string, fix: string): SecurityConfigurationError {
   return new SecurityConfigurationError(path, 'is required', fix);
 }
 
-function isLoopback(hostname: string): boolean {
-  if (hostname === 'localhost' || hostname === '[::1]') return true;
-  return isIPv4(hostname) && hostname.startsWith('127.');
-}
-
 function readJwksUri(value: unknown, path: string, environment: SecurityEnvironment): string {
-  const text = readString(value, path);
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new SecurityConfigurationError(
-      path,
-      'is not an absolute URL',
-      'use the `jwks_uri` of the provider\'s discovery document, e.g. "https://sso.example.com/realms/acme/protocol/openid-connect/certs"',
-    );
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new SecurityConfigurationError(
-      path,
-      `must be an https: URL, got the scheme "${url.protocol}"`,
-      "use the https: URL of the provider's JWKS",
-    );
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw new SecurityConfigurationError(
-      path,
-      'contains a user name or password',
-      'remove the credentials from the URL (a JWKS is public)',
-    );
-  }
-  if (url.protocol === 'http:' && environment === 'production' && !isLoopback(url.hostname)) {
-    throw new SecurityConfigurationError(
-      path,
-      'uses plain http: in production, so anyone on the network path could substitute the keys',
-      'use https: (http: is accepted only for localhost, 127.0.0.0/8 and [::1], or outside production)',
-    );
-  }
-  return url.href;
+  return readHttpUrl(value, path, environment, {
+    example: 'https://sso.example.com/realms/acme/protocol/openid-connect/certs',
+    httpRisk: 'anyone on the network path could substitute the keys',
+  }).href;
 }
 
 function readAlgorithm(value: unknown, path: string): ExternalIssuerAlgorithm {

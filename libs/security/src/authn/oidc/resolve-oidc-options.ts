@@ -1,4 +1,3 @@
-import { isIPv4 } from 'node:net';
 import {
   assertKnownKeys,
   readArray,
@@ -8,6 +7,7 @@ import {
   readObject,
   readString,
 } from '../../core/option-readers';
+import { readHttpUrl } from '../../core/read-http-url';
 import type { SecurityEnvironment } from '../../core/security-module-options.interface';
 import { SecurityConfigurationError } from '../../errors/security-configuration.error';
 import type { OidcAlgorithm } from './oidc-options.interface';
@@ -87,58 +87,18 @@ const COOKIE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 /** A scope token (RFC 6749 §3.3). */
 const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
-function isLoopback(hostname: string): boolean {
-  if (hostname === 'localhost' || hostname === '[::1]') return true;
-  return isIPv4(hostname) && hostname.startsWith('127.');
-}
-
-/** An absolute http(s) URL without credentials or fragment; https: in production but for loopback. */
+/** An OIDC URL option: absolute http(s), no credentials nor fragment; https: in production. */
 function readUrl(
   value: unknown,
   path: string,
   environment: SecurityEnvironment,
   example: string,
 ): URL {
-  const text = readString(value, path);
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new SecurityConfigurationError(
-      path,
-      'is not an absolute URL (relative URLs would be resolved from the request, which an attacker controls)',
-      `use an absolute URL such as "${example}"`,
-    );
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new SecurityConfigurationError(
-      path,
-      `must be an https: URL, got the scheme "${url.protocol}"`,
-      `use an https: URL such as "${example}"`,
-    );
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw new SecurityConfigurationError(
-      path,
-      'contains a user name or password',
-      'remove the credentials from the URL',
-    );
-  }
-  if (url.hash !== '') {
-    throw new SecurityConfigurationError(
-      path,
-      'has a #fragment, which OpenID Connect forbids here',
-      'remove the fragment',
-    );
-  }
-  if (url.protocol === 'http:' && environment === 'production' && !isLoopback(url.hostname)) {
-    throw new SecurityConfigurationError(
-      path,
-      'uses plain http: in production, so codes and tokens would cross the network in clear',
-      'use https: (http: is accepted only for localhost, 127.0.0.0/8 and [::1], or outside production)',
-    );
-  }
-  return url;
+  return readHttpUrl(value, path, environment, {
+    example,
+    httpRisk: 'codes and tokens would cross the network in clear',
+    fragmentRefused: 'OpenID Connect forbids here',
+  });
 }
 
 function readProvider(
