@@ -1,6 +1,7 @@
 // `npm run bench:scale`: the scale figures.
 // 1. Session lookup latency and Redis memory per session with 1k, 100k and 1M sessions in the
-//    store (dist/bench/.../scale/session-scale.js; see there).
+//    store, each size in a redis-server of its own, measured in alternating rounds
+//    (dist/bench/.../scale/session-scale.js; see there).
 // 2. Revocation propagation between two reference-app instances (dist/src/main.js) sharing one
 //    redis-server, no sticky sessions, the approach of bench/session-propagation.mjs: for an
 //    access token, issue it on A, use it on B, revoke it on A (POST /auth/revoke), then poll B
@@ -10,8 +11,9 @@
 // Writes bench/results/scale-latest.json and scale-latest.md.
 //
 // Environment: SCALE_SIZES (default 1000,100000,1000000), SCALE_SAMPLES (lookups per size,
-// default 20000), SCALE_TRIALS (propagation trials per kind and adapter, default 200),
-// SCALE_ADAPTERS (default express,fastify), SCALE_SKIP (sessions or propagation), BENCH_OUT.
+// default 20000), SCALE_ROUNDS (default 10), SCALE_TRIALS (propagation trials per kind and
+// adapter, default 200), SCALE_ADAPTERS (default express,fastify), SCALE_SKIP (sessions or
+// propagation), BENCH_OUT.
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -22,16 +24,17 @@ import { BENCH_DIST, REPO_ROOT, envNumber, percentile, startNode, startRedis } f
 const TRIALS = envNumber('SCALE_TRIALS', 200);
 const ADAPTERS = (process.env.SCALE_ADAPTERS ?? 'express,fastify').split(',').filter(Boolean);
 const SKIP = process.env.SCALE_SKIP ?? '';
+const SIZES = (process.env.SCALE_SIZES ?? '1000,100000,1000000').split(',').filter(Boolean);
 const OUT_DIR = process.env.BENCH_OUT ?? join(REPO_ROOT, 'bench', 'results');
 const SESSION_SCALE = join(BENCH_DIST, 'bench', 'harness', 'scale', 'session-scale.js');
 const MAIN = join(REPO_ROOT, 'dist', 'src', 'main.js');
 const ALICE = JSON.stringify({ username: 'alice', password: 'alice-password' });
 
-function runSessionScale(redisUrl) {
+function runSessionScale(redisUrls) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SESSION_SCALE], {
       cwd: REPO_ROOT,
-      env: { ...process.env, REDIS_URL: redisUrl },
+      env: { ...process.env, REDIS_URLS: redisUrls.join(','), SCALE_SIZES: SIZES.join(',') },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const results = [];
@@ -159,7 +162,14 @@ const report = {
 try {
   if (!SKIP.includes('sessions')) {
     console.log('Session lookup through SessionRepository.load() on Redis, local cache off:');
-    report.sessions = await runSessionScale(redis.url);
+    // A redis-server per size, so that the sizes can be measured in alternating rounds.
+    const servers = [];
+    try {
+      for (let i = 0; i < SIZES.length; i++) servers.push(await startRedis());
+      report.sessions = await runSessionScale(servers.map((server) => server.url));
+    } finally {
+      await Promise.all(servers.map((server) => server.stop()));
+    }
   }
   if (!SKIP.includes('propagation')) {
     console.log('Revocation on A -> refused by B (two processes, one Redis):');

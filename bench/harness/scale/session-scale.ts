@@ -1,9 +1,10 @@
 // Session lookup latency and Redis memory per session with 1k, 100k and 1M sessions in the store.
-// Run by bench/harness/scale.mjs against its own redis-server (REDIS_URL). Sessions are written in
-// bulk (`redis-cli --pipe`) in exactly the store's format (record and per-user index, encoded by
-// Rampart's own toFields / recordToJson), then looked up through SessionRepository.load() on a
-// RedisSecurityStore, with the local record cache off so that every lookup goes to Redis.
-// Prints one JSON line per size, prefixed with `RESULT `.
+// Run by bench/harness/scale.mjs against a redis-server of its own per size (REDIS_URLS, one per
+// SCALE_SIZES entry). Sessions are written in bulk (`redis-cli --pipe`) in exactly the store's
+// format (record and per-user index, encoded by Rampart's own toFields / recordToJson), then looked
+// up through SessionRepository.load() on a RedisSecurityStore, with the local record cache off so
+// that every lookup goes to Redis, in rounds that alternate between the sizes (SCALE_ROUNDS,
+// default 10). Prints one JSON line per size, prefixed with `RESULT `.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -80,83 +81,105 @@ function percentile(sorted: readonly number[], p: number): number {
   );
 }
 
-async function measure(
-  repository: SessionRepository,
-  size: number,
-  samples: number,
-): Promise<object> {
-  const pick = (): string => handleOf(Math.floor(Math.random() * size));
-  for (let i = 0; i < 2_000; i++) {
-    if ((await repository.load(pick())) === undefined)
-      throw new Error('a populated session did not load');
-  }
-  const sequential: number[] = [];
-  for (let i = 0; i < samples; i++) {
+/** One size's Redis, store and repository, and the latencies measured on it so far. */
+interface Target {
+  readonly size: number;
+  readonly repository: SessionRepository;
+  readonly sequential: number[];
+  readonly concurrent: number[];
+  concurrentSeconds: number;
+}
+
+/** `count` lookups one after another, then `count` with 50 in flight, on `target`. */
+async function sample(target: Target, count: number): Promise<void> {
+  const pick = (): string => handleOf(Math.floor(Math.random() * target.size));
+  for (let i = 0; i < count; i++) {
     const handle = pick();
     const start = performance.now();
-    const record = await repository.load(handle);
-    sequential.push((performance.now() - start) * 1000);
+    const record = await target.repository.load(handle);
+    target.sequential.push((performance.now() - start) * 1000);
     if (record === undefined) throw new Error('a populated session did not load');
   }
-  sequential.sort((a, b) => a - b);
   // 50 lookups in flight, as under load.
-  const concurrent: number[] = [];
   const startAll = performance.now();
   await Promise.all(
     Array.from({ length: 50 }, async () => {
-      for (let i = 0; i < samples / 50; i++) {
+      for (let i = 0; i < count / 50; i++) {
         const start = performance.now();
-        await repository.load(pick());
-        concurrent.push((performance.now() - start) * 1000);
+        await target.repository.load(pick());
+        target.concurrent.push((performance.now() - start) * 1000);
       }
     }),
   );
-  const seconds = (performance.now() - startAll) / 1000;
-  concurrent.sort((a, b) => a - b);
-  return {
-    sequentialP50Us: percentile(sequential, 50),
-    sequentialP99Us: percentile(sequential, 99),
-    concurrentP50Us: percentile(concurrent, 50),
-    concurrentP99Us: percentile(concurrent, 99),
-    concurrentLookupsPerSecond: concurrent.length / seconds,
-  };
+  target.concurrentSeconds += (performance.now() - startAll) / 1000;
 }
 
 async function main(): Promise<void> {
-  const url = env('REDIS_URL', '');
-  const port = new URL(url).port;
+  const urls = env('REDIS_URLS', env('REDIS_URL', '')).split(',');
   const sizes = env('SCALE_SIZES', '1000,100000,1000000').split(',').map(Number);
+  if (urls.length !== sizes.length)
+    throw new Error(`REDIS_URLS names ${urls.length} servers for ${sizes.length} sizes`);
   const samples = Number(env('SCALE_SAMPLES', '20000'));
-  const admin = createClient({ url });
-  await admin.connect();
-  const usedMemory = async (): Promise<number> =>
-    Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1]);
-  const store = await RedisSecurityStore.connect({ url, keyPrefix: PREFIX });
+  const rounds = Number(env('SCALE_ROUNDS', '10'));
   const options = { session: { localCacheTtlMs: 0 }, store: { type: 'redis' } };
-  const repository = new SessionRepository(store, options as unknown as ResolvedSecurityOptions);
-  const baseline = await usedMemory();
-  let populated = 0;
-  for (const size of sizes) {
+  const targets: Target[] = [];
+  const results: Record<string, unknown>[] = [];
+  const closers: (() => Promise<unknown>)[] = [];
+  // Every size in a Redis of its own, all populated first: the lookups are then measured in
+  // rounds that alternate between the sizes, so that a drift of the machine's speed during the
+  // run hits every size alike (measured one size after the other, the 1k-to-1M ratio moved by
+  // 0.4 between two runs).
+  for (const [i, size] of sizes.entries()) {
+    const url = urls[i] ?? '';
+    const admin = createClient({ url });
+    await admin.connect();
+    const usedMemory = async (): Promise<number> =>
+      Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1]);
+    const baseline = await usedMemory();
     const started = performance.now();
-    await populate(port, populated, size);
+    await populate(new URL(url).port, 0, size);
     const populateSeconds = (performance.now() - started) / 1000;
-    populated = size;
     const memory = await usedMemory();
-    const dbsize = await admin.dbSize();
-    const figures = await measure(repository, size, samples);
-    const result = {
+    const store = await RedisSecurityStore.connect({ url, keyPrefix: PREFIX });
+    const repository = new SessionRepository(store, options as unknown as ResolvedSecurityOptions);
+    targets.push({ size, repository, sequential: [], concurrent: [], concurrentSeconds: 0 });
+    results.push({
       sessions: size,
-      keys: dbsize,
+      keys: await admin.dbSize(),
       redisUsedMemoryBytes: memory,
       bytesPerSession: (memory - baseline) / size,
       populateSeconds,
       samples,
-      ...figures,
+    });
+    closers.push(
+      () => store.onApplicationShutdown(),
+      () => admin.quit(),
+    );
+  }
+  for (const target of targets) await sample(target, 2_000);
+  for (const target of targets) {
+    target.sequential.length = 0;
+    target.concurrent.length = 0;
+    target.concurrentSeconds = 0;
+  }
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
+    for (const target of order) await sample(target, Math.ceil(samples / rounds));
+  }
+  for (const [i, target] of targets.entries()) {
+    const sequential = [...target.sequential].sort((a, b) => a - b);
+    const concurrent = [...target.concurrent].sort((a, b) => a - b);
+    const result = {
+      ...results[i],
+      sequentialP50Us: percentile(sequential, 50),
+      sequentialP99Us: percentile(sequential, 99),
+      concurrentP50Us: percentile(concurrent, 50),
+      concurrentP99Us: percentile(concurrent, 99),
+      concurrentLookupsPerSecond: concurrent.length / target.concurrentSeconds,
     };
     console.log(`RESULT ${JSON.stringify(result)}`);
   }
-  await store.onApplicationShutdown();
-  await admin.quit();
+  for (const close of closers) await close();
 }
 
 main().catch((error: unknown) => {
