@@ -63,8 +63,21 @@ describe('RepeatedQueryGuard', () => {
     expect(request.query).toBe(query);
   });
 
+  it("leaves Fastify's empty query (fast-querystring's Empty) in place when there is no query string", () => {
+    const empty: object = Object.create(null) as object;
+    const query: object = Object.create(empty) as object;
+    const request = { url: '/search', query };
+    expect(guardFor('reject').canActivate(contextOf(request))).toBe(true);
+    expect(request.query).toBe(query);
+  });
+
   it.each<[string, unknown]>([
     ['an empty object with a prototype', {}],
+    ['an object whose prototype chain reaches Object.prototype', Object.create({}) as object],
+    [
+      'an object whose prototype has a key',
+      Object.create(Object.assign(Object.create(null) as object, { a: '1' })) as object,
+    ],
     [
       'a prototype-less object with a key',
       Object.assign(Object.create(null) as object, { a: '1' }),

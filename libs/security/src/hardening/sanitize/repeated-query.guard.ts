@@ -49,9 +49,10 @@ export class RepeatedQueryGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<QueryRequest>();
     const queryString = queryStringOf(request.url ?? '');
-    // No query string, and the adapter's parse is already what this guard would put there (an
-    // empty object without a prototype: Express 5's default parser): nothing to replace. On
-    // Express that saves a property on the request, which costs it a new hidden class.
+    // No query string, and the adapter's parse is already as safe as what this guard would put
+    // there (an empty object that reaches no Object.prototype: Express 5's default parser,
+    // Fastify's): nothing to replace. On Express that saves a property on the request, which
+    // costs it a new hidden class.
     if (queryString === '' && isEmptyDictionary(request.query)) return true;
     const result = normalizeQuery(queryString, this.policy, this.listsOf(context));
     if (result.repeated !== undefined) {
@@ -86,12 +87,17 @@ function replaceQuery(request: QueryRequest, query: NormalizedQuery): void {
   });
 }
 
-/** Whether `value` is an object without a prototype and without own keys. */
+/**
+ * Whether `value` is an empty object that no name can lead to `Object.prototype`: no own keys, and
+ * a prototype chain of objects without keys that ends in `null` (Express 5's `{ __proto__: null }`,
+ * or fast-querystring's `Empty`, whose prototype is such an object, on Fastify).
+ */
 function isEmptyDictionary(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== null) {
-    return false;
+  for (let link: unknown = value; link !== null; link = Object.getPrototypeOf(link)) {
+    if (typeof link !== 'object' || link === Object.prototype) return false;
+    if (Reflect.ownKeys(link).length > 0) return false;
   }
-  return Reflect.ownKeys(value).length === 0;
+  return true;
 }
 
 /** A client-chosen name, quoted for a message: control characters escaped, length capped. */
