@@ -1,5 +1,4 @@
 import type { AbstractHttpAdapter } from '@nestjs/core';
-import { RequestSlot } from '../../core/request-slot';
 import { SecurityConfigurationError } from '../../errors/security-configuration.error';
 import { adapterInstance } from '../adapter-instance';
 import {
@@ -48,6 +47,13 @@ type FastifyOnSendHook = (
   payload: unknown,
   done: (error: Error | null, payload: unknown) => void,
 ) => void;
+
+/**
+ * Marks a Fastify request's Node.js response once it carries the plan. A symbol property: Fastify
+ * does not swap the prototype of `reply.raw`, so the new property is cheap there (see RequestSlot
+ * for Express, where it is not).
+ */
+const COVERED = Symbol('rampart.headers.covered');
 
 /** Adapters that already carry a plan: a second one would compete with the first. */
 const installed = new WeakSet<object>();
@@ -139,10 +145,10 @@ function installOnFastify(
 ): void {
   // Node.js responses that already carry the plan: each request gets it once, from the first of
   // the three places below that it reaches, and never again after a route override.
-  const covered = new RequestSlot<true>();
   const cover = (target: HeaderTarget, raw: object): void => {
-    if (covered.has(raw)) return;
-    covered.set(raw, true);
+    const mark = raw as Record<symbol, true | undefined>;
+    if (mark[COVERED] === true) return;
+    mark[COVERED] = true;
     applyHeaderPlan(target, plan);
   };
   // 1. A middie middleware, ahead of every Nest middleware (they are registered after
