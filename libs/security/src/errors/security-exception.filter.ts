@@ -17,7 +17,7 @@ export class SecurityExceptionFilter implements ExceptionFilter<SecurityExceptio
     for (const [name, value] of Object.entries(exception.headers)) {
       httpAdapter.setHeader(response, name, value);
     }
-    httpAdapter.setHeader(response, 'Cache-Control', 'no-store');
+    httpAdapter.setHeader(response, 'cache-control', 'no-store');
     httpAdapter.reply(response, exception.toBody(), exception.getStatus());
   }
 }

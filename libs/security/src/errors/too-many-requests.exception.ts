@@ -7,7 +7,7 @@ import { SecurityException } from './security.exception';
  * the same whatever the limit and whoever the client, so it tells nothing about accounts.
  *
  * @example
- * throw new TooManyRequestsException(30, { 'RateLimit-Limit': '10', 'RateLimit-Remaining': '0', 'RateLimit-Reset': '30' });
+ * throw new TooManyRequestsException(30, { 'ratelimit-limit': '10', 'ratelimit-remaining': '0', 'ratelimit-reset': '30' });
  */
 export class TooManyRequestsException extends SecurityException {
   readonly code = 'SECURITY_RATE_LIMITED' as const;

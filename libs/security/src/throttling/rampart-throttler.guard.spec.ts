@@ -240,14 +240,14 @@ describe('RampartThrottlerGuard on the memory counter (counted without awaiting)
       const guard = await guardOn(counterOf(kind));
       const first = request('198.51.100.1');
       await expect(guard.canActivate(first.context)).resolves.toBe(true);
-      expect(first.headers.get('RateLimit-Remaining')).toBe('1');
+      expect(first.headers.get('ratelimit-remaining')).toBe('1');
       await expect(guard.canActivate(request('198.51.100.1').context)).resolves.toBe(true);
       await expect(guard.canActivate(request('198.51.100.1').context)).rejects.toBeInstanceOf(
         TooManyRequestsException,
       );
       const other = request('198.51.100.2');
       await expect(guard.canActivate(other.context)).resolves.toBe(true);
-      expect(other.headers.get('RateLimit-Limit')).toBe('2');
+      expect(other.headers.get('ratelimit-limit')).toBe('2');
     },
   );
 

@@ -12,10 +12,10 @@ describe('rateLimitHeaders', () => {
         { limit: 10, remaining: 2, resetSeconds: 1, windowSeconds: 1 },
       ]),
     ).toEqual({
-      'RateLimit-Limit': '10',
-      'RateLimit-Remaining': '2',
-      'RateLimit-Reset': '1',
-      'RateLimit-Policy': '100;w=60, 10;w=1',
+      'ratelimit-limit': '10',
+      'ratelimit-remaining': '2',
+      'ratelimit-reset': '1',
+      'ratelimit-policy': '100;w=60, 10;w=1',
     });
   });
 
@@ -24,7 +24,7 @@ describe('rateLimitHeaders', () => {
       { limit: 5, remaining: 0, resetSeconds: 3, windowSeconds: 10 },
       { limit: 50, remaining: 0, resetSeconds: 30, windowSeconds: 60 },
     ]);
-    expect(headers['RateLimit-Limit']).toBe('50');
-    expect(headers['RateLimit-Reset']).toBe('30');
+    expect(headers['ratelimit-limit']).toBe('50');
+    expect(headers['ratelimit-reset']).toBe('30');
   });
 });

@@ -20,11 +20,12 @@ export interface RateLimitEntry {
  * headers (IETF draft "RateLimit header fields for HTTP", the form express-rate-limit calls
  * draft-6) for the limits a request was counted against: the first three describe the limit
  * closest to refusing (fewest remaining; on a tie, the later reset), the policy lists them all
- * as `limit;w=window`. `{}` when nothing was counted.
+ * as `limit;w=window`. `{}` when nothing was counted. Names lower-case, as HTTP/2 sends them:
+ * Node.js and Fastify lower-case a name on every call, and get the same string back for these.
  *
  * @example
  * rateLimitHeaders([{ limit: 10, remaining: 0, resetSeconds: 30, windowSeconds: 60 }]);
- * // { 'RateLimit-Limit': '10', 'RateLimit-Remaining': '0', 'RateLimit-Reset': '30', 'RateLimit-Policy': '10;w=60' }
+ * // { 'ratelimit-limit': '10', 'ratelimit-remaining': '0', 'ratelimit-reset': '30', 'ratelimit-policy': '10;w=60' }
  */
 export function rateLimitHeaders(entries: readonly RateLimitEntry[]): Record<string, string> {
   let tightest: RateLimitEntry | undefined;
@@ -39,10 +40,10 @@ export function rateLimitHeaders(entries: readonly RateLimitEntry[]): Record<str
   }
   if (tightest === undefined) return {};
   return {
-    'RateLimit-Limit': String(tightest.limit),
-    'RateLimit-Remaining': String(tightest.remaining),
-    'RateLimit-Reset': String(tightest.resetSeconds),
-    'RateLimit-Policy': entries
+    'ratelimit-limit': String(tightest.limit),
+    'ratelimit-remaining': String(tightest.remaining),
+    'ratelimit-reset': String(tightest.resetSeconds),
+    'ratelimit-policy': entries
       .map((entry) => `${entry.limit};w=${entry.windowSeconds}`)
       .join(', '),
   };

@@ -14,16 +14,24 @@ import { SecurityConfigurationError } from '../../errors/security-configuration.
  * parses nothing. Frozen, so a plan shared by every request cannot be changed by one of them.
  * {@link applyHeaderPlan} removes the `remove` names first, then sets the `set` pairs.
  *
+ * Names are lower-case, as HTTP/2 sends them and Fastify writes its own (HTTP/1.1 names are
+ * case-insensitive). Node.js lower-cases the name on every `setHeader()` call: for a name that
+ * already is, it gets the same string back, instead of a new one to hash and look up on every
+ * request.
+ *
  * @example
  * const plan: HeaderPlan = {
- *   set: [['X-Content-Type-Options', 'nosniff']],
- *   remove: ['X-Powered-By'],
+ *   set: [['x-content-type-options', 'nosniff']],
+ *   remove: ['x-powered-by'],
  * };
  */
 export interface HeaderPlan {
-  /** `[name, value]` pairs to set, in order, replacing any earlier value of that header. */
+  /**
+   * `[name, value]` pairs to set, in order, replacing any earlier value of that header. Names
+   * lower-case.
+   */
   readonly set: readonly (readonly [name: string, value: string])[];
-  /** Header names to remove. */
+  /** Header names to remove, lower-case. */
   readonly remove: readonly string[];
 }
 
@@ -73,7 +81,7 @@ export type HeaderTarget = NodeHeaderTarget | FastifyHeaderTarget;
  *
  * @example
  * const plan = compileHeaderPlan({ contentSecurityPolicy: false, xFrameOptions: { action: 'deny' } });
- * plan.set.find(([name]) => name === 'X-Frame-Options'); // ['X-Frame-Options', 'DENY']
+ * plan.set.find(([name]) => name === 'x-frame-options'); // ['x-frame-options', 'DENY']
  */
 export function compileHeaderPlan(
   options: Readonly<HelmetOptions>,
@@ -112,7 +120,7 @@ export function compileHeaderPlan(
   }
   const set: (readonly [string, string])[] = [];
   const remove: string[] = [];
-  for (const { name, value } of response.changes.values()) {
+  for (const [name, value] of response.changes) {
     if (value === undefined) remove.push(name);
     else set.push([name, value]);
   }
@@ -145,7 +153,7 @@ export function applyHeaderPlan(response: HeaderTarget, plan: HeaderPlan): void 
  * Fastify, on `reply.raw`, with the precedence described at {@link applyHeaderPlan}).
  *
  * @example
- * setResponseHeader(response, 'Cache-Control', 'no-store');
+ * setResponseHeader(response, 'cache-control', 'no-store');
  */
 export function setResponseHeader(response: HeaderTarget, name: string, value: string): void {
   nodeResponseOf(response).setHeader(name, value);
@@ -169,11 +177,8 @@ function nodeResponseOf(response: HeaderTarget): NodeHeaderTarget {
 
 /** A real `ServerResponse` that records header changes instead of keeping them. */
 class RecordingResponse extends ServerResponse {
-  /** Last change per lower-cased name: the value set, or `undefined` for a removal. */
-  readonly changes = new Map<
-    string,
-    { readonly name: string; readonly value: string | undefined }
-  >();
+  /** Last change per lower-cased name, in order: the value set, or `undefined` for a removal. */
+  readonly changes = new Map<string, string | undefined>();
 
   override setHeader(name: string, value: number | string | readonly string[]): this {
     const text =
@@ -192,6 +197,6 @@ class RecordingResponse extends ServerResponse {
     if (value !== undefined) validateHeaderValue(name, value);
     const key = name.toLowerCase();
     this.changes.delete(key);
-    this.changes.set(key, { name, value });
+    this.changes.set(key, value);
   }
 }

@@ -15,8 +15,8 @@ describe('markNoStore', () => {
     const { response, headers } = recordingResponse();
     markNoStore(response);
     expect(Object.fromEntries(headers)).toEqual({
-      'Cache-Control': 'no-store',
-      Pragma: 'no-cache',
+      'cache-control': 'no-store',
+      pragma: 'no-cache',
     });
   });
 
@@ -24,16 +24,16 @@ describe('markNoStore', () => {
     const { response: raw, headers } = recordingResponse();
     markNoStore({ raw, removeHeader: () => undefined });
     expect(Object.fromEntries(headers)).toEqual({
-      'Cache-Control': 'no-store',
-      Pragma: 'no-cache',
+      'cache-control': 'no-store',
+      pragma: 'no-cache',
     });
   });
 
   it('replaces an earlier Cache-Control', () => {
     const { response, headers } = recordingResponse();
-    response.setHeader('Cache-Control', 'public, max-age=600');
+    response.setHeader('cache-control', 'public, max-age=600');
     markNoStore(response);
-    expect(headers.get('Cache-Control')).toBe('no-store');
+    expect(headers.get('cache-control')).toBe('no-store');
   });
 
   it('uses a frozen, precomputed plan', () => {

@@ -10,8 +10,8 @@ import { applyHeaderPlan, type HeaderPlan, type HeaderTarget } from './header-pl
  */
 export const NO_STORE_PLAN: HeaderPlan = deepFreeze({
   set: [
-    ['Cache-Control', 'no-store'],
-    ['Pragma', 'no-cache'],
+    ['cache-control', 'no-store'],
+    ['pragma', 'no-cache'],
   ],
   remove: [],
 });

@@ -24,22 +24,22 @@ describe('compileSecurityHeadersOverrides', () => {
     [
       'a changed header',
       { xFrameOptions: { action: 'sameorigin' } },
-      { set: [['X-Frame-Options', 'SAMEORIGIN']], remove: [] },
+      { set: [['x-frame-options', 'SAMEORIGIN']], remove: [] },
     ],
     [
       'a header named with `true` (Rampart default, whatever the module says)',
       { strictTransportSecurity: true },
-      { set: [['Strict-Transport-Security', 'max-age=31536000; includeSubDomains']], remove: [] },
+      { set: [['strict-transport-security', 'max-age=31536000; includeSubDomains']], remove: [] },
     ],
     [
       'an unguarded header turned off',
       { crossOriginResourcePolicy: false },
-      { set: [], remove: ['Cross-Origin-Resource-Policy'] },
+      { set: [], remove: ['cross-origin-resource-policy'] },
     ],
     [
       'a guarded header turned off, waived',
       { strictTransportSecurity: false, dangerouslyDisable: ['strictTransportSecurity'] },
-      { set: [], remove: ['Strict-Transport-Security'] },
+      { set: [], remove: ['strict-transport-security'] },
     ],
     [
       'a CSP merged over the Rampart defaults (not the module options)',
@@ -47,11 +47,11 @@ describe('compileSecurityHeadersOverrides', () => {
       {
         set: [
           [
-            'Content-Security-Policy',
+            'content-security-policy',
             "default-src 'self';base-uri 'none';form-action 'self';frame-ancestors 'none';object-src 'none';script-src-attr 'none';img-src 'self' https://cdn.example.com",
           ],
         ],
-        remove: ['Content-Security-Policy-Report-Only'],
+        remove: ['content-security-policy-report-only'],
       },
     ],
     [
@@ -60,17 +60,17 @@ describe('compileSecurityHeadersOverrides', () => {
       {
         set: [
           [
-            'Content-Security-Policy-Report-Only',
+            'content-security-policy-report-only',
             "default-src 'self';base-uri 'none';form-action 'self';frame-ancestors 'none';object-src 'none';script-src-attr 'none'",
           ],
         ],
-        remove: ['Content-Security-Policy'],
+        remove: ['content-security-policy'],
       },
     ],
     [
       'COEP, off by default, turned on',
       { crossOriginEmbedderPolicy: true },
-      { set: [['Cross-Origin-Embedder-Policy', 'require-corp']], remove: [] },
+      { set: [['cross-origin-embedder-policy', 'require-corp']], remove: [] },
     ],
   ])('compiles %s', (_case, overrides, plan) => {
     expect(compileSecurityHeadersOverrides(overrides)).toEqual(plan);
@@ -153,9 +153,9 @@ describe('@SecurityHeaders()', () => {
   }
 
   it('stores the compiled plan on the class and on the method', () => {
-    expect(read(DocsController)).toEqual({ set: [['X-Frame-Options', 'SAMEORIGIN']], remove: [] });
+    expect(read(DocsController)).toEqual({ set: [['x-frame-options', 'SAMEORIGIN']], remove: [] });
     expect(read(DocsController.prototype.asset)).toEqual({
-      set: [['Cross-Origin-Resource-Policy', 'cross-origin']],
+      set: [['cross-origin-resource-policy', 'cross-origin']],
       remove: [],
     });
     expect(read(DocsController.prototype.page)).toBeUndefined();

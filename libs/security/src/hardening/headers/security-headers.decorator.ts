@@ -64,15 +64,16 @@ export function SecurityHeaders(
  *
  * @example
  * compileSecurityHeadersOverrides({ xFrameOptions: { action: 'sameorigin' } });
- * // { set: [['X-Frame-Options', 'SAMEORIGIN']], remove: [] }
+ * // { set: [['x-frame-options', 'SAMEORIGIN']], remove: [] }
  */
 export function compileSecurityHeadersOverrides(overrides: unknown): HeaderPlan {
   const rootPath = '@SecurityHeaders()';
   const { helmetOptions, named } = readSecurityHeaders(overrides, rootPath, 'overrides');
   const compiled = compileHeaderPlan({ ...EVERY_HEADER_OFF, ...helmetOptions }, rootPath);
-  const written = new Set(compiled.set.map(([name]) => name.toLowerCase()));
+  const written = new Set(compiled.set.map(([name]) => name));
   const remove = named
     .flatMap((name) => SECURITY_HEADER_CATALOG[name].headers)
-    .filter((header) => !written.has(header.toLowerCase()));
+    .map((header) => header.toLowerCase())
+    .filter((header) => !written.has(header));
   return deepFreeze({ set: [...compiled.set], remove });
 }

@@ -39,8 +39,8 @@ describe('SecurityHeadersInterceptor', () => {
     const { context, calls } = contextFor('overridden');
     const result = interceptor.intercept(context, next);
     expect(calls).toEqual([
-      'remove Cross-Origin-Resource-Policy',
-      'set X-Frame-Options: SAMEORIGIN',
+      'remove cross-origin-resource-policy',
+      'set x-frame-options: SAMEORIGIN',
     ]);
     await expect(lastValueFrom(result)).resolves.toBe('result');
   });
