@@ -1,5 +1,8 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { httpRequestOf, httpResponseOf } from '../core/http-arguments';
+import { isPromiseLike, type MaybePromise } from '../core/maybe-promise';
+import type { Principal } from '../core/principal.interface';
 import { routeMetadata } from '../core/route-metadata';
 import { SECURITY_AUTHENTICATORS } from '../core/security.tokens';
 import type { SecurityRequest } from '../core/security-request.interface';
@@ -7,6 +10,7 @@ import { AuthenticationRequiredException } from '../errors/authentication-requir
 import { InvalidSessionException } from '../errors/invalid-session.exception';
 import { SessionExpiredException } from '../errors/session-expired.exception';
 import { StoreUnavailableException } from '../errors/store-unavailable.exception';
+import type { HeaderTarget } from '../hardening/headers/header-plan';
 import { markNoStore } from '../hardening/headers/no-store';
 import type { Authenticator } from './authenticator.interface';
 import { PublicMetadata } from './public.decorator';
@@ -36,25 +40,50 @@ export class AuthenticationGuard implements CanActivate {
     this.challenge = challenges.length === 0 ? undefined : challenges.join(', ');
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /**
+   * Synchronous when the deciding authenticator answers synchronously (a bearer token verified
+   * before): Nest then runs the next guard without waiting for a promise.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     // Only HTTP is supported; any other transport is refused rather than waved through.
     if (context.getType() !== 'http') return false;
-    const request = context.switchToHttp().getRequest<SecurityRequest>();
-    const response: unknown = context.switchToHttp().getResponse();
+    const request = httpRequestOf<SecurityRequest>(context);
+    const response = httpResponseOf<HeaderTarget>(context);
     for (const authenticator of this.authenticators) authenticator.prepare?.(request, response);
     for (const authenticator of this.authenticators) {
       if (!authenticator.presentsCredentials(request)) continue;
+      let principal: MaybePromise<Principal>;
       try {
-        request.user = await authenticator.authenticate(context);
+        principal = authenticator.authenticate(context);
       } catch (error) {
-        if (this.isPublic(context) && this.mayProceedAnonymously(authenticator, error)) return true;
-        throw error;
+        return this.refused(context, authenticator, error);
       }
-      markNoStore(context.switchToHttp().getResponse());
-      return true;
+      if (isPromiseLike(principal)) {
+        return principal.then(
+          (resolved) => this.authenticated(request, response, resolved),
+          (error: unknown) => this.refused(context, authenticator, error),
+        );
+      }
+      return this.authenticated(request, response, principal);
     }
     if (this.isPublic(context)) return true;
     throw new AuthenticationRequiredException(this.challenge);
+  }
+
+  private authenticated(
+    request: SecurityRequest,
+    response: HeaderTarget,
+    principal: Principal,
+  ): true {
+    request.user = principal;
+    markNoStore(response);
+    return true;
+  }
+
+  /** A failed authentication: anonymous on a `@Public()` route where that is allowed, else thrown. */
+  private refused(context: ExecutionContext, authenticator: Authenticator, error: unknown): true {
+    if (this.isPublic(context) && this.mayProceedAnonymously(authenticator, error)) return true;
+    throw error;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
+import type { MaybePromise } from '../core/maybe-promise';
 import type { AuthMethod, Principal } from '../core/principal.interface';
 import type { SecurityRequest } from '../core/security-request.interface';
 
@@ -14,6 +15,9 @@ export interface Authenticator {
   prepare?(request: SecurityRequest, response: unknown): void;
   /** Whether the request carries this method's credentials (valid or not). Cheap and synchronous. */
   presentsCredentials(request: SecurityRequest): boolean;
-  /** Verifies the credentials; resolves a principal or throws a 401 SecurityException. */
-  authenticate(context: ExecutionContext): Promise<Principal>;
+  /**
+   * Verifies the credentials: a principal, or a 401 SecurityException thrown. Synchronous when
+   * nothing has to be awaited (a bearer token verified before); otherwise a promise of the same.
+   */
+  authenticate(context: ExecutionContext): MaybePromise<Principal>;
 }

@@ -1,4 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { httpRequestOf } from '../core/http-arguments';
 import type { SecurityRequest } from '../core/security-request.interface';
 
 /**
@@ -10,5 +11,5 @@ import type { SecurityRequest } from '../core/security-request.interface';
  * me(@CurrentUser() user: Principal) { return user; }
  */
 export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext) => {
-  return context.switchToHttp().getRequest<SecurityRequest>().user;
+  return httpRequestOf<SecurityRequest>(context).user;
 });

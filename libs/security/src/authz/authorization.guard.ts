@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { SecurityEvents } from '../audit/security-events';
+import { httpRequestOf } from '../core/http-arguments';
 import type { Principal } from '../core/principal.interface';
 import { routeMetadata } from '../core/route-metadata';
 import { RESOLVED_SECURITY_OPTIONS } from '../core/security.tokens';
@@ -59,7 +60,7 @@ export class AuthorizationGuard implements CanActivate {
     const roles = routeMetadata(this.reflector, RolesMetadata, context);
     const policies = routeMetadata(this.reflector, PoliciesMetadata, context);
     if (roles === undefined && policies === undefined) return true;
-    const request = context.switchToHttp().getRequest<SecurityRequest>();
+    const request = httpRequestOf<SecurityRequest>(context);
     const principal = request.user;
     if (principal === undefined) throw new AuthenticationRequiredException();
     if (

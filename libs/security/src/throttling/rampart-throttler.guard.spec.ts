@@ -138,6 +138,7 @@ describe('RampartThrottlerGuard: @Throttle() and @SkipThrottle() of @nestjs/thro
       getClass: () => controller,
       getHandler: () => handler,
       switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
+      getArgByIndex: (index: number) => [request, response][index],
     } as unknown as ExecutionContext;
   }
 
@@ -230,6 +231,7 @@ describe('RampartThrottlerGuard on the memory counter (counted without awaiting)
       getClass: () => Routes,
       getHandler: () => Routes.prototype.list,
       switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
+      getArgByIndex: (index: number) => [req, res][index],
     } as unknown as ExecutionContext;
     return { context, headers };
   }

@@ -14,6 +14,7 @@ import {
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import { SecurityEvents } from '../audit/security-events';
+import { httpRequestOf, httpResponseOf } from '../core/http-arguments';
 import { RequestSlot } from '../core/request-slot';
 import { RouteMemo } from '../core/route-memo';
 import { routeMetadata } from '../core/route-metadata';
@@ -327,6 +328,17 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
         moduleOptions.getTracker === undefined &&
         moduleOptions.generateKey === undefined,
     };
+  }
+
+  /**
+   * The HTTP request and response, read without `switchToHttp()` (which assigns three new closures
+   * onto the context on every call); a subclass may still override it, for another transport.
+   */
+  protected override getRequestResponse(context: ExecutionContext): {
+    req: Record<string, unknown>;
+    res: Record<string, unknown>;
+  } {
+    return { req: httpRequestOf(context), res: httpResponseOf(context) };
   }
 
   /**

@@ -49,21 +49,28 @@ describe('JwtAuthenticator: verified-token cache', () => {
   let strategy: JwtStrategy;
   let verify: jest.SpyInstance;
 
-  const make = (maxCachedTokens?: number): JwtAuthenticator => {
+  /** `asynchronous`: the key source and toPrincipal answer with promises (a JWKS, a database). */
+  const make = (maxCachedTokens?: number, asynchronous = false): JwtAuthenticator => {
+    const keyFor = (kid: string): KeyObject | undefined => (kid === 'k1' ? currentKey : undefined);
     const config: JwtVerifierConfig = {
       issuer: ISSUER,
       audience: [AUDIENCE],
       algorithms: ['ES256'],
       clockSkewSeconds: 30,
       acceptedTypes: ['at+jwt'],
-      keySource: { verificationKey: (kid) => (kid === 'k1' ? currentKey : undefined) },
-      toPrincipal,
+      keySource: {
+        verificationKey: asynchronous ? (kid) => Promise.resolve(keyFor(kid)) : keyFor,
+      },
+      toPrincipal: asynchronous
+        ? (claims, request) => Promise.resolve().then(() => toPrincipal(claims, request))
+        : toPrincipal,
     };
     strategy = new JwtStrategy(config);
     return new JwtAuthenticator([strategy], maxCachedTokens);
   };
 
-  const authenticate = (authenticator: JwtAuthenticator, token: string): Promise<Principal> =>
+  // As the guard sees it: a synchronous answer or throw, or a promise of the same.
+  const authenticate = async (authenticator: JwtAuthenticator, token: string): Promise<Principal> =>
     authenticator.authenticate(contextFor(token).context);
 
   beforeEach(() => {
@@ -166,6 +173,90 @@ describe('JwtAuthenticator: verified-token cache', () => {
     expect(verify).toHaveBeenCalledTimes(3);
     await authenticate(authenticator, a!);
     expect(verify).toHaveBeenCalledTimes(4);
+  });
+
+  it('answers a remembered token synchronously when the key source and toPrincipal do', async () => {
+    const authenticator = make();
+    const token = sign(privateKey);
+    const first = authenticator.authenticate(contextFor(token).context);
+    expect(first).toBeInstanceOf(Promise);
+    await first;
+    const { context, request } = contextFor(token);
+    const again = authenticator.authenticate(context);
+    expect(again).not.toBeInstanceOf(Promise);
+    expect(again).toMatchObject({ id: 'u-1', authMethod: 'jwt' });
+    expect(request.user).toBe(again);
+    expect(verify).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a remembered, revoked token by throwing at once, and forgets it', async () => {
+    const authenticator = make();
+    const token = sign(privateKey);
+    await authenticate(authenticator, token);
+    revoked.add('u-1');
+    expect(() => authenticator.authenticate(contextFor(token).context)).toThrow(
+      InvalidTokenException,
+    );
+    revoked.clear();
+    const next = authenticator.authenticate(contextFor(token).context);
+    expect(next).toBeInstanceOf(Promise);
+    await expect(next).resolves.toMatchObject({ id: 'u-1' });
+    expect(verify).toHaveBeenCalledTimes(2);
+  });
+
+  it('waits for an asynchronous key source and toPrincipal, with the same outcomes', async () => {
+    const authenticator = make(undefined, true);
+    const token = sign(privateKey);
+    await expect(authenticate(authenticator, token)).resolves.toMatchObject({ id: 'u-1' });
+    const { context, request } = contextFor(token);
+    const again = authenticator.authenticate(context);
+    expect(again).toBeInstanceOf(Promise);
+    const principal = await again;
+    expect(principal).toMatchObject({ id: 'u-1' });
+    expect(request.user).toBe(principal);
+    expect(verify).toHaveBeenCalledTimes(1);
+    revoked.add('u-1');
+    await expect(authenticate(authenticator, token)).rejects.toBeInstanceOf(InvalidTokenException);
+    revoked.clear();
+    await expect(authenticate(authenticator, token)).resolves.toMatchObject({ id: 'u-1' });
+    expect(verify).toHaveBeenCalledTimes(2);
+  });
+
+  it('turns anything but a SecurityException from an asynchronous toPrincipal into INVALID_TOKEN', async () => {
+    const authenticator = make(undefined, true);
+    const token = sign(privateKey);
+    await authenticate(authenticator, token);
+    toPrincipal.mockImplementation(() => {
+      throw new Error('database down: secret connection string');
+    });
+    await expect(authenticate(authenticator, token)).rejects.toBeInstanceOf(InvalidTokenException);
+  });
+
+  it('verifies in full again when an asynchronous key source fails on a remembered token', async () => {
+    let failing = false;
+    const authenticator = new JwtAuthenticator([
+      (strategy = new JwtStrategy({
+        issuer: ISSUER,
+        audience: [AUDIENCE],
+        algorithms: ['ES256'],
+        clockSkewSeconds: 30,
+        acceptedTypes: ['at+jwt'],
+        keySource: {
+          verificationKey: () =>
+            failing ? Promise.reject(new Error('JWKS unreachable')) : Promise.resolve(publicKey),
+        },
+        toPrincipal,
+      })),
+    ]);
+    const token = sign(privateKey);
+    await authenticate(authenticator, token);
+    failing = true;
+    // The full verification asks the failing key source too, and is refused.
+    await expect(authenticate(authenticator, token)).rejects.toBeInstanceOf(InvalidTokenException);
+    expect(verify).toHaveBeenCalledTimes(1);
+    failing = false;
+    await expect(authenticate(authenticator, token)).resolves.toMatchObject({ id: 'u-1' });
+    expect(verify).toHaveBeenCalledTimes(2);
   });
 
   it('remembers nothing with maxCachedTokens 0', async () => {

@@ -1,6 +1,8 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
 import { TokenExpiredError } from 'jsonwebtoken';
+import { httpRequestOf } from '../../core/http-arguments';
+import { isPromiseLike, type MaybePromise } from '../../core/maybe-promise';
 import type { Principal } from '../../core/principal.interface';
 import type { SecurityRequest } from '../../core/security-request.interface';
 import { InvalidTokenException } from '../../errors/invalid-token.exception';
@@ -63,26 +65,55 @@ export class JwtAuthenticator implements Authenticator {
     return header !== undefined && /^bearer /i.test(header);
   }
 
-  async authenticate(context: ExecutionContext): Promise<Principal> {
-    const request = context.switchToHttp().getRequest<SecurityRequest>();
+  /**
+   * A token verified before is accepted again synchronously when its strategy answers so (see
+   * {@link JwtStrategy.reaccept}); any other is verified in full, through passport.
+   */
+  authenticate(context: ExecutionContext): MaybePromise<Principal> {
+    const request = httpRequestOf<SecurityRequest>(context);
     const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
     if (token === undefined) throw new InvalidTokenException();
     const cached = this.verified.get(token);
-    if (cached !== undefined) {
-      let principal: Principal | undefined;
-      try {
-        principal = await cached.owner.reaccept(cached.verified, request);
-      } catch (error) {
-        this.verified.forget(token);
-        throw error;
-      }
-      if (principal !== undefined) {
-        request.user = principal;
-        return principal;
-      }
-      // The key it verified with is gone or replaced: verify it again, in full.
+    if (cached === undefined) return this.verifyInFull(context, request, token);
+    let reaccepted: MaybePromise<Principal | undefined>;
+    try {
+      reaccepted = cached.owner.reaccept(cached.verified, request);
+    } catch (error) {
       this.verified.forget(token);
+      throw error;
     }
+    if (isPromiseLike(reaccepted)) {
+      return reaccepted.then(
+        (principal) => this.afterReaccept(context, request, token, principal),
+        (error: unknown) => {
+          this.verified.forget(token);
+          throw error;
+        },
+      );
+    }
+    return this.afterReaccept(context, request, token, reaccepted);
+  }
+
+  private afterReaccept(
+    context: ExecutionContext,
+    request: SecurityRequest,
+    token: string,
+    principal: Principal | undefined,
+  ): MaybePromise<Principal> {
+    if (principal !== undefined) {
+      request.user = principal;
+      return principal;
+    }
+    // The key it verified with is gone or replaced: verify it again, in full.
+    this.verified.forget(token);
+    return this.verifyInFull(context, request, token);
+  }
+
+  private async verifyInFull(
+    context: ExecutionContext,
+    request: SecurityRequest,
+    token: string,
+  ): Promise<Principal> {
     const issuer = peekIssuer(token);
     const entry = issuer === undefined ? undefined : this.guards.get(issuer);
     if (entry === undefined) throw new InvalidTokenException();

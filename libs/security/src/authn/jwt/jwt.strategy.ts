@@ -2,6 +2,7 @@ import { randomUUID, type KeyObject } from 'node:crypto';
 import { PassportStrategy } from '@nestjs/passport';
 import passport from 'passport';
 import { ExtractJwt, Strategy, type StrategyOptionsWithRequest } from 'passport-jwt';
+import { isPromiseLike, type MaybePromise } from '../../core/maybe-promise';
 import type { Principal } from '../../core/principal.interface';
 import { RequestSlot } from '../../core/request-slot';
 import type { SecurityRequest } from '../../core/security-request.interface';
@@ -153,19 +154,33 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
    * `toPrincipal` (revocation, certificate binding). Anything else it throws is an
    * {@link InvalidTokenException}, as on the passport path.
    *
+   * Synchronous when the key source and `toPrincipal` are (Rampart's own tokens): the answer, or
+   * the exception, comes without a promise. Otherwise a promise of the same.
+   *
    * @example
    * const principal = await strategy.reaccept(cached, request);
    */
-  async reaccept(
-    verified: VerifiedToken,
-    request: SecurityRequest,
-  ): Promise<Principal | undefined> {
-    let key: KeyObject | undefined;
+  reaccept(verified: VerifiedToken, request: SecurityRequest): MaybePromise<Principal | undefined> {
+    let key: MaybePromise<KeyObject | undefined>;
     try {
-      key = await this.config.keySource.verificationKey(verified.kid, verified.alg);
+      key = this.config.keySource.verificationKey(verified.kid, verified.alg);
     } catch {
       return undefined;
     }
+    if (isPromiseLike(key)) {
+      return key.then(
+        (resolved) => this.reacceptWith(resolved, verified, request),
+        () => undefined,
+      );
+    }
+    return this.reacceptWith(key, verified, request);
+  }
+
+  private reacceptWith(
+    key: KeyObject | undefined,
+    verified: VerifiedToken,
+    request: SecurityRequest,
+  ): MaybePromise<Principal | undefined> {
     if (key !== verified.key) return undefined;
     const { claims } = verified;
     const skew = this.config.clockSkewSeconds;
@@ -177,11 +192,22 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
       throw new InvalidTokenException();
     if (typeof claims.iat === 'number' && claims.iat > nowSeconds + skew)
       throw new InvalidTokenException();
+    let principal: MaybePromise<Principal>;
     try {
-      return await this.config.toPrincipal(claims, request);
+      principal = this.config.toPrincipal(claims, request);
     } catch (error) {
-      if (error instanceof SecurityException) throw error;
-      throw new InvalidTokenException();
+      throw asTokenError(error);
     }
+    if (isPromiseLike(principal)) {
+      return principal.then(undefined, (error: unknown) => {
+        throw asTokenError(error);
+      });
+    }
+    return principal;
   }
+}
+
+/** What `toPrincipal` threw, as the request's answer: Rampart's own exceptions as they are. */
+function asTokenError(error: unknown): SecurityException {
+  return error instanceof SecurityException ? error : new InvalidTokenException();
 }

@@ -1,4 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { httpRequestOf } from '../../core/http-arguments';
 import type { SecurityRequest } from '../../core/security-request.interface';
 import { sessionOf } from './session-context';
 
@@ -13,5 +14,5 @@ import { sessionOf } from './session-context';
  * }
  */
 export const CurrentSession = createParamDecorator((_data: unknown, context: ExecutionContext) =>
-  sessionOf(context.switchToHttp().getRequest<SecurityRequest>()),
+  sessionOf(httpRequestOf<SecurityRequest>(context)),
 );

@@ -1,4 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
+import { httpRequestOf, httpResponseOf } from '../../core/http-arguments';
 import type { Principal } from '../../core/principal.interface';
 import type { SecurityRequest } from '../../core/security-request.interface';
 import type { Authenticator } from '../authenticator.interface';
@@ -29,10 +30,9 @@ export class SessionAuthenticator implements Authenticator {
   }
 
   async authenticate(context: ExecutionContext): Promise<Principal> {
-    const http = context.switchToHttp();
     const { principal } = await this.sessions.authenticate(
-      http.getRequest<SecurityRequest>(),
-      http.getResponse(),
+      httpRequestOf<SecurityRequest>(context),
+      httpResponseOf(context),
     );
     return principal;
   }

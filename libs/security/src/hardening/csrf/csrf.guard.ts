@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { SecurityEvents } from '../../audit/security-events';
+import { httpRequestOf } from '../../core/http-arguments';
 import { routeMetadata } from '../../core/route-metadata';
 import type { SecurityRequest } from '../../core/security-request.interface';
 import { RESOLVED_SECURITY_OPTIONS } from '../../core/security.tokens';
@@ -36,7 +37,7 @@ export class CsrfGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (this.options === undefined || context.getType() !== 'http') return true;
-    const request = context.switchToHttp().getRequest<SecurityRequest & { method?: string }>();
+    const request = httpRequestOf<SecurityRequest & { method?: string }>(context);
     const session = sessionOf(request);
     if (session === undefined || request.user?.session === undefined) return true;
     if (SAFE_METHODS.has((request.method ?? 'GET').toUpperCase())) return true;

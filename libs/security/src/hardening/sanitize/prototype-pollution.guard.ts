@@ -1,4 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { httpRequestOf } from '../../core/http-arguments';
 import { InvalidRequestException } from '../../errors/invalid-request.exception';
 import { findPollutionKey } from './find-pollution-key';
 
@@ -18,9 +19,7 @@ import { findPollutionKey } from './find-pollution-key';
 export class PrototypePollutionGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const request = context
-      .switchToHttp()
-      .getRequest<{ body?: unknown; query?: unknown; params?: unknown }>();
+    const request = httpRequestOf<{ body?: unknown; query?: unknown; params?: unknown }>(context);
     for (const part of ['body', 'query', 'params'] as const) {
       if (findPollutionKey(request[part]) !== undefined) {
         throw new InvalidRequestException(
