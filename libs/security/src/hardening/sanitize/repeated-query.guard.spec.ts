@@ -36,6 +36,7 @@ function contextOf(
     getHandler: () => SearchController.prototype[handler],
     getClass: () => SearchController,
     switchToHttp: () => ({ getRequest: () => request }),
+    getArgByIndex: (index: number) => [request][index],
   } as unknown as ExecutionContext;
 }
 

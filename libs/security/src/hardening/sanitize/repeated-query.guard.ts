@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { httpRequestOf } from '../../core/http-arguments';
 import { routeMetadata } from '../../core/route-metadata';
 import type { ResolvedSecurityOptions } from '../../core/resolved-security-options.interface';
 import { RESOLVED_SECURITY_OPTIONS } from '../../core/security.tokens';
@@ -47,13 +48,17 @@ export class RepeatedQueryGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const request = context.switchToHttp().getRequest<QueryRequest>();
+    const request = httpRequestOf<QueryRequest>(context);
     const queryString = queryStringOf(request.url ?? '');
-    // No query string, and the adapter's parse is already as safe as what this guard would put
-    // there (an empty object that reaches no Object.prototype: Express 5's default parser,
-    // Fastify's): nothing to replace. On Express that saves a property on the request, which
-    // costs it a new hidden class.
-    if (queryString === '' && isEmptyDictionary(request.query)) return true;
+    // No query string: nothing to parse, and no route metadata to read. The adapter's value stays
+    // when it is already as safe as an empty prototype-less object (Express 5's default parser),
+    // which on Express saves a property on the request, and with it a new hidden class; anything
+    // else (Fastify's router gives `{}`) is replaced by one.
+    if (queryString === '') {
+      if (!isEmptyDictionary(request.query))
+        replaceQuery(request, Object.create(null) as NormalizedQuery);
+      return true;
+    }
     const result = normalizeQuery(queryString, this.policy, this.listsOf(context));
     if (result.repeated !== undefined) {
       throw new InvalidRequestException(
@@ -77,8 +82,15 @@ export class RepeatedQueryGuard implements CanActivate {
   }
 }
 
-/** Replaces `request.query`; an own data property also hides Express 5's re-parsing getter. */
+/**
+ * Replaces `request.query`: by assignment where it is a writable own property (Fastify), else by
+ * an own data property, which also hides Express 5's re-parsing getter.
+ */
 function replaceQuery(request: QueryRequest, query: NormalizedQuery): void {
+  if (Object.getOwnPropertyDescriptor(request, 'query')?.writable === true) {
+    request.query = query;
+    return;
+  }
   Object.defineProperty(request, 'query', {
     value: query,
     writable: true,
