@@ -4,7 +4,9 @@
 import autocannon from 'autocannon';
 
 const { url, connections, durationSeconds, headers } = JSON.parse(process.argv[2]);
+const cpuBefore = process.cpuUsage();
 const result = await autocannon({ url, connections, duration: durationSeconds, headers });
+const cpu = process.cpuUsage(cpuBefore);
 process.stdout.write(
   `${JSON.stringify({
     requests: result.requests.total,
@@ -16,5 +18,6 @@ process.stdout.write(
     timeouts: result.timeouts,
     statusCodes: result.statusCodeStats,
     durationSeconds: result.duration,
+    clientCpuMicros: cpu.user + cpu.system,
   })}\n`,
 );

@@ -2,8 +2,8 @@
 // process. Each round runs bare Nest, then every other variant each followed by bare again (bare A
 // bare B bare ...; the order of the others reversed every other round), and a variant's ratio is
 // to the mean of the two bare runs around it, so that the machine's drift hits both alike. Prints
-// req/s, p50/p99 latency, server CPU per request and those ratios (medians over the rounds); writes
-// bench/results/latest.json and latest.md.
+// req/s, p50/p99 latency, server and load-generator CPU per request and those ratios (medians over
+// the rounds); writes bench/results/latest.json and latest.md.
 //
 // Environment: BENCH_DURATION (s per measured run, default 5), BENCH_WARMUP (s before each run,
 // default 1; every variant also gets one 3 s warm-up at start), BENCH_ROUNDS (default 3),
@@ -170,12 +170,13 @@ async function measure({ variant, app }, round) {
   const cpuBefore = await cpuMicros(app.pid);
   const load = await runLoad(app.url, app.headers, DURATION);
   const cpuMicrosPerRequest = ((await cpuMicros(app.pid)) - cpuBefore) / Math.max(1, load.requests);
+  const clientCpuMicrosPerRequest = load.clientCpuMicros / Math.max(1, load.requests);
   const flag =
     load.non2xx > 0 || load.errors > 0 ? `  (!) non-2xx ${load.non2xx}, errors ${load.errors}` : '';
   console.log(
     `  round ${round + 1} ${variant.name.padEnd(18)} ${fmt(load.rps).padStart(7)} req/s  p50 ${load.p50} ms  p99 ${load.p99} ms  cpu ${fmt(cpuMicrosPerRequest)} us/req${flag}`,
   );
-  return { ...load, cpuMicrosPerRequest };
+  return { ...load, cpuMicrosPerRequest, clientCpuMicrosPerRequest };
 }
 
 const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
@@ -226,6 +227,7 @@ async function main() {
             p50: median(bareRuns.map((r) => r.p50)),
             p99: median(bareRuns.map((r) => r.p99)),
             cpuMicrosPerRequest: median(bareRuns.map((r) => r.cpuMicrosPerRequest)),
+            clientCpuMicrosPerRequest: median(bareRuns.map((r) => r.clientCpuMicrosPerRequest)),
             non2xx: bareRuns.reduce((sum, r) => sum + r.non2xx, 0),
             errors: bareRuns.reduce((sum, r) => sum + r.errors, 0),
             ratioToBare: 1,
@@ -243,6 +245,7 @@ async function main() {
             p50: median(series.map((s) => s.p50)),
             p99: median(series.map((s) => s.p99)),
             cpuMicrosPerRequest: median(series.map((s) => s.cpuMicrosPerRequest)),
+            clientCpuMicrosPerRequest: median(series.map((s) => s.clientCpuMicrosPerRequest)),
             ratioToBare: median(series.map((s) => s.ratioToBare)),
             ratios: series.map((s) => s.ratioToBare),
             non2xx: series.reduce((sum, s) => sum + s.non2xx, 0),
@@ -304,11 +307,11 @@ async function main() {
   const lines = [
     `Measured ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}; loopback, ${CONNECTIONS} connections, ${ROUNDS} round(s) of ${DURATION} s per variant (medians; each variant's ratio is to the mean of the bare Nest runs just before and just after it).`,
     '',
-    '| adapter | variant | req/s | p50 ms | p99 ms | server CPU us/req | x bare |',
-    '|---|---|---:|---:|---:|---:|---:|',
+    '| adapter | variant | req/s | p50 ms | p99 ms | server CPU us/req | load generator CPU us/req | x bare |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
     ...results.map(
       (r) =>
-        `| ${r.adapter} | ${r.label} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.cpuMicrosPerRequest)} | ${fmt(r.ratioToBare, 2)} |`,
+        `| ${r.adapter} | ${r.label} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.cpuMicrosPerRequest)} | ${fmt(r.clientCpuMicrosPerRequest)} | ${fmt(r.ratioToBare, 2)} |`,
     ),
     '',
     '| adapter | Rampart | against | Rampart / other (ratios to bare, same round) |',
