@@ -21,10 +21,10 @@ import {
   envNumber,
   es256KeyPair,
   median,
-  mintEs256,
   startNode,
   startRedis,
 } from './lib.mjs';
+import { BENCH_VARIANTS, credentialHeaders } from './variants.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const DURATION = envNumber('BENCH_DURATION', QUICK ? 2 : 5);
@@ -36,72 +36,10 @@ const ONLY = process.env.BENCH_VARIANTS?.split(',').filter(Boolean);
 const OUT_DIR = process.env.BENCH_OUT ?? join(REPO_ROOT, 'bench', 'results');
 const APP = join(BENCH_DIST, 'bench', 'harness', 'apps', 'bench-app.js');
 const LOAD = join(REPO_ROOT, 'bench', 'harness', 'load.mjs');
-const ISSUER = 'https://bench.rampart.local';
-const AUDIENCE = 'bench-api';
-const KID = 'bench-1';
 
-/**
- * The variants. `path` is what the load hits; `auth` says how the runner obtains the credential;
- * `protectedRoute` means a request without it must be refused (checked before the load).
- */
-const VARIANTS = [
-  { name: 'bare', label: 'bare Nest', path: '/api/orders', auth: 'none' },
-  {
-    name: 'bare-headers',
-    label: "bare Nest + the full stack's response headers only (constants)",
-    path: '/api/orders',
-    auth: 'none',
-  },
-  {
-    name: 'rampart-jwt',
-    label: 'Rampart JWT + roles + throttle + headers (memory)',
-    path: '/api/orders',
-    auth: 'bearer',
-    protectedRoute: true,
-  },
-  {
-    name: 'glued-jwt',
-    label: 'glued: passport-jwt (PEM) + roles guard + @nestjs/throttler + helmet',
-    path: '/api/orders',
-    auth: 'bearer',
-    protectedRoute: true,
-  },
-  {
-    name: 'rampart-session',
-    label: 'Rampart sessions on Redis (+ headers; no throttle, like express-session)',
-    path: '/api/me',
-    auth: 'cookie',
-    protectedRoute: true,
-  },
-  {
-    name: 'express-session',
-    label: 'express-session + connect-redis',
-    path: '/api/me',
-    auth: 'cookie',
-    protectedRoute: true,
-    adapters: ['express'],
-  },
-  {
-    name: 'express-session-helmet',
-    label: "express-session + connect-redis + helmet (helmet's headers, as Rampart sends them)",
-    path: '/api/me',
-    auth: 'cookie',
-    protectedRoute: true,
-    adapters: ['express'],
-  },
-  {
-    name: 'rampart-throttle',
-    label: 'Rampart throttle on Redis (public route)',
-    path: '/api/ping',
-    auth: 'none',
-  },
-  {
-    name: 'nestlab-throttle',
-    label: '@nestjs/throttler + @nest-lab/throttler-storage-redis',
-    path: '/api/ping',
-    auth: 'none',
-  },
-].filter((variant) => variant.name === 'bare' || ONLY === undefined || ONLY.includes(variant.name));
+const VARIANTS = BENCH_VARIANTS.filter(
+  (variant) => variant.name === 'bare' || ONLY === undefined || ONLY.includes(variant.name),
+);
 
 function runLoad(url, headers, durationSeconds) {
   return new Promise((resolve, reject) => {
@@ -133,18 +71,7 @@ async function startVariant(variant, adapter, env) {
     listening: /bench app listening on (http:\/\/\S+)/,
   });
   const url = `${app.url}${variant.path}`;
-  const headers = {};
-  if (variant.auth === 'bearer') {
-    headers.authorization = `Bearer ${mintEs256(env.BENCH_JWT_PRIVATE_KEY, KID, { iss: ISSUER, aud: AUDIENCE, sub: 'u-1', preferred_username: 'alice', roles: ['user'] })}`;
-  } else if (variant.auth === 'cookie') {
-    const login = await fetch(`${app.url}/login`, { method: 'POST' });
-    if (login.status !== 200)
-      throw new Error(`${variant.name}: login answered ${login.status}: ${await login.text()}`);
-    headers.cookie = login.headers
-      .getSetCookie()
-      .map((cookie) => cookie.split(';')[0])
-      .join('; ');
-  }
+  const headers = await credentialHeaders(variant, app.url, env.BENCH_JWT_PRIVATE_KEY);
   const ok = await fetch(url, { headers });
   const okBody = await ok.text();
   if (ok.status !== 200)

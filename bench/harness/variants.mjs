@@ -1,0 +1,98 @@
+// The variants of `npm run bench` (and `npm run bench:instructions`), and how a load generator
+// obtains each one's credential.
+import { mintEs256 } from './lib.mjs';
+
+const ISSUER = 'https://bench.rampart.local';
+const AUDIENCE = 'bench-api';
+const KID = 'bench-1';
+
+/**
+ * The variants. `path` is what the load hits; `auth` says how the runner obtains the credential;
+ * `protectedRoute` means a request without it must be refused (checked before the load).
+ */
+export const BENCH_VARIANTS = [
+  { name: 'bare', label: 'bare Nest', path: '/api/orders', auth: 'none' },
+  {
+    name: 'bare-headers',
+    label: "bare Nest + the full stack's response headers only (constants)",
+    path: '/api/orders',
+    auth: 'none',
+  },
+  {
+    name: 'rampart-jwt',
+    label: 'Rampart JWT + roles + throttle + headers (memory)',
+    path: '/api/orders',
+    auth: 'bearer',
+    protectedRoute: true,
+  },
+  {
+    name: 'glued-jwt',
+    label: 'glued: passport-jwt (PEM) + roles guard + @nestjs/throttler + helmet',
+    path: '/api/orders',
+    auth: 'bearer',
+    protectedRoute: true,
+  },
+  {
+    name: 'rampart-session',
+    label: 'Rampart sessions on Redis (+ headers; no throttle, like express-session)',
+    path: '/api/me',
+    auth: 'cookie',
+    protectedRoute: true,
+  },
+  {
+    name: 'express-session',
+    label: 'express-session + connect-redis',
+    path: '/api/me',
+    auth: 'cookie',
+    protectedRoute: true,
+    adapters: ['express'],
+  },
+  {
+    name: 'express-session-helmet',
+    label: "express-session + connect-redis + helmet (helmet's headers, as Rampart sends them)",
+    path: '/api/me',
+    auth: 'cookie',
+    protectedRoute: true,
+    adapters: ['express'],
+  },
+  {
+    name: 'rampart-throttle',
+    label: 'Rampart throttle on Redis (public route)',
+    path: '/api/ping',
+    auth: 'none',
+  },
+  {
+    name: 'nestlab-throttle',
+    label: '@nestjs/throttler + @nest-lab/throttler-storage-redis',
+    path: '/api/ping',
+    auth: 'none',
+  },
+];
+
+/**
+ * The request headers that authenticate as the bench user on `variant`, running at `appUrl`: a
+ * bearer token signed with `privateKeyPem`, or the session cookie of a `POST /login`.
+ */
+export async function credentialHeaders(variant, appUrl, privateKeyPem) {
+  if (variant.auth === 'bearer') {
+    const token = mintEs256(privateKeyPem, KID, {
+      iss: ISSUER,
+      aud: AUDIENCE,
+      sub: 'u-1',
+      preferred_username: 'alice',
+      roles: ['user'],
+    });
+    return { authorization: `Bearer ${token}` };
+  }
+  if (variant.auth === 'cookie') {
+    const login = await fetch(`${appUrl}/login`, { method: 'POST' });
+    if (login.status !== 200)
+      throw new Error(`${variant.name}: login answered ${login.status}: ${await login.text()}`);
+    const cookie = login.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .join('; ');
+    return { cookie };
+  }
+  return {};
+}
