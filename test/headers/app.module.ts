@@ -1,4 +1,15 @@
-import { Controller, Get, HttpException, Module, type DynamicModule } from '@nestjs/common';
+import {
+  Controller,
+  ForbiddenException,
+  Get,
+  HttpException,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestMiddleware,
+  type NestModule,
+} from '@nestjs/common';
 import {
   Public,
   SecurityHeaders,
@@ -50,6 +61,43 @@ export class HeadersScenarioModule {
     return {
       module: HeadersScenarioModule,
       imports: [SecurityModule.forRoot(options)],
+      controllers: [HeadersController],
+    };
+  }
+}
+
+/** A Nest middleware that refuses the request (as a body check or an API gateway rule would). */
+@Injectable()
+export class RefusingMiddleware implements NestMiddleware {
+  use(): never {
+    throw new ForbiddenException('refused by a Nest middleware');
+  }
+}
+
+/** A Nest middleware that answers on its own, on the Node.js response, without Nest or Fastify. */
+@Injectable()
+export class AnsweringMiddleware implements NestMiddleware {
+  use(_request: unknown, response: { statusCode: number; end(body: string): void }): void {
+    response.statusCode = 202;
+    response.end('answered by a Nest middleware');
+  }
+}
+
+/** An application module of the usual kind: it registers Nest middleware from configure(). */
+@Module({ providers: [RefusingMiddleware, AnsweringMiddleware] })
+export class MiddlewareFeatureModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RefusingMiddleware).forRoutes('refused-by-middleware');
+    consumer.apply(AnsweringMiddleware).forRoutes('answered-by-middleware');
+  }
+}
+
+@Module({})
+export class MiddlewareScenarioModule {
+  static with(options: SecurityModuleOptions): DynamicModule {
+    return {
+      module: MiddlewareScenarioModule,
+      imports: [SecurityModule.forRoot(options), MiddlewareFeatureModule],
       controllers: [HeadersController],
     };
   }

@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { ADAPTERS, startApp } from '../support/apps';
-import { HeadersScenarioModule } from './app.module';
+import { HeadersScenarioModule, MiddlewareScenarioModule } from './app.module';
 
 const DEFAULT_CSP =
   "default-src 'self';base-uri 'none';form-action 'self';frame-ancestors 'none';object-src 'none';script-src-attr 'none'";
@@ -48,6 +49,54 @@ describe.each(ADAPTERS)('security headers through SecurityModule (%s)', (adapter
     expect(docs.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(docs.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
     expectHardened((await get('/public')).headers);
+  });
+});
+
+describe.each(ADAPTERS)('security headers around Nest middleware (%s)', (adapter) => {
+  // Rampart's own middleware ahead of the Nest middleware goes into @fastify/middie through the
+  // adapter's use(); Nest registers its middleware on the Fastify instance instead.
+  let adapterUse: jest.SpyInstance;
+  beforeEach(() => {
+    adapterUse = jest.spyOn(FastifyAdapter.prototype, 'use');
+  });
+  afterEach(() => {
+    adapterUse.mockRestore();
+  });
+
+  it('are on what a Nest middleware refuses or answers itself, and on the routes', async () => {
+    const app = await startApp(MiddlewareScenarioModule.with({ environment: 'test' }), adapter);
+    try {
+      const get = (path: string) => request(app.getHttpServer()).get(path);
+      const refused = await get('/refused-by-middleware');
+      expect(refused.status).toBe(403);
+      expectHardened(refused.headers);
+      const answered = await get('/answered-by-middleware');
+      expect(answered.status).toBe(202);
+      expect(answered.text).toBe('answered by a Nest middleware');
+      expectHardened(answered.headers);
+      for (const [path, status] of [
+        ['/public', 200],
+        ['/protected', 401],
+        ['/no-such-route', 404],
+      ] as const) {
+        const response = await get(path);
+        expect(response.status).toBe(status);
+        expectHardened(response.headers);
+      }
+      expect(adapterUse).toHaveBeenCalledTimes(adapter === 'fastify' ? 1 : 0);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('keep middie idle on Fastify when no module registers Nest middleware', async () => {
+    const app = await startApp(HeadersScenarioModule.with({ environment: 'test' }), adapter);
+    try {
+      expect(adapterUse).not.toHaveBeenCalled();
+      expectHardened((await request(app.getHttpServer()).get('/public').expect(200)).headers);
+    } finally {
+      await app.close();
+    }
   });
 });
 

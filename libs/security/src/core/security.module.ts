@@ -7,7 +7,13 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
+import {
+  APP_FILTER,
+  APP_GUARD,
+  DiscoveryModule,
+  HttpAdapterHost,
+  ModulesContainer,
+} from '@nestjs/core';
 import type { Authenticator } from '../authn/authenticator.interface';
 import { AuthenticationGuard } from '../authn/authentication.guard';
 import { JwtAuthenticator } from '../authn/jwt/jwt.authenticator';
@@ -55,6 +61,7 @@ import { RampartThrottlerGuard } from '../throttling/rampart-throttler.guard';
 import { RampartThrottlerStorage } from '../throttling/rampart-throttler.storage';
 import { ThrottleCounter } from '../throttling/throttle-counter.interface';
 import { SecurityStore } from '../store/security-store.interface';
+import { otherModulesConfigureMiddleware } from './other-modules-configure-middleware';
 import { resolveSecurityOptions } from './resolve-security-options';
 import { RouteDiscovery } from './route-discovery';
 import type { ResolvedSecurityOptions } from './resolved-security-options.interface';
@@ -241,6 +248,7 @@ export class SecurityModule
     @Inject(JWT_STRATEGIES) private readonly jwtStrategies: readonly JwtStrategy[],
     private readonly bodyLimitRoutes: BodyLimitRoutes,
     private readonly sessions: SessionService,
+    private readonly modules: ModulesContainer,
   ) {
     super();
   }
@@ -256,7 +264,9 @@ export class SecurityModule
         'use SecurityModule in an HTTP application (Express or Fastify)',
       );
     }
-    installSecurityHeaders(httpAdapter, this.options.headers.plan);
+    installSecurityHeaders(httpAdapter, this.options.headers.plan, {
+      nestMiddleware: otherModulesConfigureMiddleware(this.modules, this),
+    });
     installBodyLimit(httpAdapter, this.bodyLimitRoutes);
     if (this.options.session !== undefined)
       installPassportSessionManager(httpAdapter, this.sessions);

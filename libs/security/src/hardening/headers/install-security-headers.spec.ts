@@ -103,6 +103,22 @@ describe('installSecurityHeaders', () => {
       expect(addHook.mock.calls.map(([name]) => name)).toEqual(['onRequest', 'onSend']);
     });
 
+    it.each([
+      ['no option (there may be Nest middleware)', {}, 1],
+      ['nestMiddleware: true', { nestMiddleware: true }, 1],
+      ['nestMiddleware: false (the application has none)', { nestMiddleware: false }, 0],
+    ] as const)(
+      'with %s, adds %i middie middleware ahead of the Nest middleware',
+      async (_case, options, calls) => {
+        const adapter = new FastifyAdapter();
+        await adapter.init(); // registers @fastify/middie, as NestFactory.create() does
+        const use = jest.spyOn(adapter, 'use');
+        installSecurityHeaders(adapter, plan, options);
+        expect(use).toHaveBeenCalledTimes(calls);
+        await adapter.close();
+      },
+    );
+
     it('puts the headers on routes and on 404s', async () => {
       const fastify = await fastifyWith(() => undefined);
       for (const url of ['/ok', '/missing']) {

@@ -59,6 +59,21 @@ const COVERED = Symbol('rampart.headers.covered');
 const installed = new WeakSet<object>();
 
 /**
+ * How {@link installSecurityHeaders} fits around the application's Nest middleware.
+ *
+ * @example
+ * const options: InstallSecurityHeadersOptions = { nestMiddleware: false };
+ */
+export interface InstallSecurityHeadersOptions {
+  /**
+   * Whether the application may register Nest middleware (a module other than SecurityModule
+   * has `configure()`). On Fastify, only then is a middie middleware added ahead of it; without
+   * any, that middleware would make middie run on every request for nothing. Default `true`.
+   */
+  readonly nestMiddleware?: boolean;
+}
+
+/**
  * Installs the default header plan on the HTTP adapter, once, at bootstrap, before the routes
  * and the Nest middleware are registered (SecurityModule calls it from `configure()`), so that
  * every response carries the headers: routes, errors, 404s, and errors of Nest middleware.
@@ -69,22 +84,30 @@ const installed = new WeakSet<object>();
  *   which skip ordinary middleware.
  * - Fastify: an `onRequest` hook; and, because Fastify runs Nest middleware inside middie's
  *   `onRequest` hook, which precedes any hook added at this point, a middie middleware too,
- *   ahead of the Nest middleware; and an `onSend` hook for replies sent by hooks that run even
- *   earlier (CORS preflight). Each request gets the plan once, from the first of them it meets.
- *   Values go on the Node.js response (`reply.raw`), which Fastify merges into every response.
+ *   ahead of the Nest middleware, unless `options.nestMiddleware` is `false` (the application
+ *   has none; middie then stays idle); and an `onSend` hook for replies sent by hooks that run
+ *   even earlier (CORS preflight). Each request gets the plan once, from the first of them it
+ *   meets. Values go on the Node.js response (`reply.raw`), which Fastify merges into every
+ *   response.
  *
  * Any other adapter type stops startup with a {@link SecurityConfigurationError}: silently
  * serving responses without the headers would fail open. So does a second call on one adapter.
  *
- * Not covered: on Express, responses ended by middleware registered before `configure()` runs
- * (the CORS preflight of `app.enableCors()`, `app.use()` middleware added in `main.ts`).
+ * Not covered: responses ended by middleware that `app.use()` adds outside Nest modules: on
+ * Express when added before `configure()` runs (the CORS preflight of `app.enableCors()`,
+ * `app.use()` in `main.ts`); on Fastify when added before it, or at any time when
+ * `options.nestMiddleware` is `false`.
  *
  * @example
  * configure(): void {
  *   installSecurityHeaders(this.adapterHost.httpAdapter, this.options.headers.plan);
  * }
  */
-export function installSecurityHeaders(httpAdapter: AbstractHttpAdapter, plan: HeaderPlan): void {
+export function installSecurityHeaders(
+  httpAdapter: AbstractHttpAdapter,
+  plan: HeaderPlan,
+  options: InstallSecurityHeadersOptions = {},
+): void {
   if (installed.has(httpAdapter)) {
     throw new SecurityConfigurationError(
       'headers',
@@ -105,6 +128,7 @@ export function installSecurityHeaders(httpAdapter: AbstractHttpAdapter, plan: H
         httpAdapter,
         adapterInstance<FastifyApplication>(httpAdapter, 'headers', ['addHook']),
         plan,
+        options.nestMiddleware ?? true,
       );
       break;
     default:
@@ -142,6 +166,7 @@ function installOnFastify(
   httpAdapter: AbstractHttpAdapter,
   fastify: FastifyApplication,
   plan: HeaderPlan,
+  nestMiddleware: boolean,
 ): void {
   // Node.js responses that already carry the plan: each request gets it once, from the first of
   // the three places below that it reaches, and never again after a route override.
@@ -154,7 +179,9 @@ function installOnFastify(
   // 1. A middie middleware, ahead of every Nest middleware (they are registered after
   //    configure()): Fastify runs Nest middleware in middie's onRequest hook, which precedes any
   //    hook added now, and Nest writes a middleware's error straight to the Node.js response.
-  if (typeof Reflect.get(fastify, 'use') === 'function') {
+  //    Only when there may be Nest middleware: middie runs its middleware chain on every request
+  //    once it holds one, and otherwise lets requests through untouched.
+  if (nestMiddleware && typeof Reflect.get(fastify, 'use') === 'function') {
     const rampartSecurityHeadersMiddleware: ExpressMiddleware = (_request, response, next) => {
       cover(response, response);
       next();
