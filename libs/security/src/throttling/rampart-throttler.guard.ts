@@ -93,7 +93,7 @@ const CREDENTIALS_ACCOUNT = 'credentials-account';
  */
 @Injectable()
 export class RampartThrottlerGuard extends ThrottlerGuard {
-  /** What each request was counted against, for its `RateLimit-*` headers. */
+  /** What each request was counted against, for its `RateLimit-*` headers, on the awaited path. */
   private readonly counted = new RequestSlot<RateLimitEntry[]>();
   private readonly policies: ReadonlyMap<string, StoreOutagePolicy>;
   /** `<class>-<handler>-<throttler>-<tracker>` -> its SHA-256, hex (a client's next request reuses it). */
@@ -152,9 +152,10 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
     if (this.throttlers.length === 0 && !credentials) return Promise.resolve(true);
     const { req, res } = this.getRequestResponse(context);
     const entries: RateLimitEntry[] = [];
-    this.counted.set(req, entries);
-    const allowed = this.throttleNow(context, req);
+    const allowed = this.throttleNow(context, req, entries);
     if (allowed === undefined || credentials) {
+      // `handleRequest`, called per throttler on the awaited path, finds the list here.
+      this.counted.set(req, entries);
       return this.finishLater(context, req, res, entries, allowed, credentials);
     }
     this.writeRateLimitHeaders(res, entries);
@@ -189,11 +190,13 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
    * {@link throttle} without a promise, or `undefined` when that cannot be: on the memory counter,
    * for a route whose throttlers have plain numbers and Rampart's own tracker and key, with
    * `shouldSkip`, `getTracker`, `generateKey` and `handleRequest` not overridden by a subclass.
-   * The same counting, headers, events and errors as the awaited path.
+   * The same counting, headers, events and errors as the awaited path; what the request is counted
+   * against goes to `entries`.
    */
   private throttleNow(
     context: ExecutionContext,
     req: Record<string, unknown>,
+    entries: RateLimitEntry[],
   ): boolean | undefined {
     const storage = this.storageService;
     if (!(storage instanceof RampartThrottlerStorage) || !storage.answersNow) return undefined;
@@ -228,7 +231,7 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
         );
         continue;
       }
-      this.account(req, throttler.name, limit, ttl, record);
+      this.account(req, entries, throttler.name, limit, ttl, record);
     }
     return true;
   }
@@ -387,18 +390,18 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
     } catch (error) {
       return this.onStoreUnavailable(error, name, this.policies.get(name) ?? 'fail-open');
     }
-    return this.account(req, name, limit, ttl, record);
+    return this.account(req, this.entriesOf(req), name, limit, ttl, record);
   }
 
   /** Records what a request was counted against; a refused request is a 429 with its headers. */
   private account(
     req: Record<string, unknown>,
+    entries: RateLimitEntry[],
     name: string,
     limit: number,
     ttl: number,
     record: ThrottlerStorageRecord,
   ): true {
-    const entries = this.entriesOf(req);
     entries.push({
       limit,
       remaining: record.isBlocked ? 0 : Math.max(0, limit - record.totalHits),
