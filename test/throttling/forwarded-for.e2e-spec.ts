@@ -1,6 +1,7 @@
 import { MATRIX } from '../support/apps';
 import { LIMIT, RATE_LIMITED } from './app.module';
 import { useThrottlingApp } from './scenario';
+import { remainingOf } from './rate-limit-fields';
 
 /**
  * Issue 6: a client can never choose its own throttle key. Without trusted proxies,
@@ -36,7 +37,7 @@ describe.each(MATRIX)('X-Forwarded-For (%s, %s store)', (adapter, store) => {
       await open('203.0.113.7').expect(429);
       // Another client behind the same proxy has its own budget.
       const other = await open('203.0.113.8').expect(200);
-      expect(other.headers['ratelimit-remaining']).toBe(String(LIMIT - 1));
+      expect(remainingOf(other.headers)).toBe(LIMIT - 1);
     });
 
     it('ignores what the client prepends to the header', async () => {

@@ -35,7 +35,7 @@ const MODULES: Readonly<Record<string, Type>> = {
 
 /**
  * The response headers of Rampart's full stack on the bench route: its default header plan (as
- * `headers` left out resolves), `no-store` on an authenticated response, and the `RateLimit-*`
+ * `headers` left out resolves), `no-store` on an authenticated response, and the `RateLimit` fields
  * of a counted one (values as long as in the bench). `bare-headers` sends them, as constants, from
  * a bare app: the share of the cost that is the headers alone (bytes written, and parsed by the
  * load generator).
@@ -43,10 +43,8 @@ const MODULES: Readonly<Record<string, Type>> = {
 const RAMPART_HEADERS: readonly (readonly [string, string])[] = [
   ...resolveSecurityHeadersOptions(undefined).plan.set,
   ...NO_STORE_PLAN.set,
-  ['RateLimit-Limit', '1000000'],
-  ['RateLimit-Remaining', '999999'],
-  ['RateLimit-Reset', '10'],
-  ['RateLimit-Policy', '1000000;w=10'],
+  ['ratelimit', '"default";r=999999;t=10'],
+  ['ratelimit-policy', '"default";q=1000000;w=10'],
 ];
 
 async function bootstrap(): Promise<void> {

@@ -172,6 +172,7 @@ export type {
   ThrottlingOptions,
 } from './throttling/throttling-options.interface';
 export type { ResolvedThrottlingOptions } from './throttling/resolve-throttling-options';
+export type { RateLimitHeadersFormat } from './throttling/rate-limit-headers';
 export { ThrottleCounter } from './throttling/throttle-counter.interface';
 export { InjectThrottleCounter } from './throttling/inject-throttle-counter.decorator';
 export type { ThrottleResult } from './throttling/throttle-result.interface';

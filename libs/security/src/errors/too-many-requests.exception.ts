@@ -3,11 +3,11 @@ import { SecurityException } from './security.exception';
 
 /**
  * 429 `SECURITY_RATE_LIMITED`: the client used up a rate limit. Carries `Retry-After` (whole
- * seconds, rounded up) and the `RateLimit-*` headers of the limit that refused it. The body is
+ * seconds, rounded up) and the `RateLimit` headers of the limits it was counted against. The body is
  * the same whatever the limit and whoever the client, so it tells nothing about accounts.
  *
  * @example
- * throw new TooManyRequestsException(30, { 'ratelimit-limit': '10', 'ratelimit-remaining': '0', 'ratelimit-reset': '30' });
+ * throw new TooManyRequestsException(30, { ratelimit: '"default";r=0;t=30', 'ratelimit-policy': '"default";q=10;w=60' });
  */
 export class TooManyRequestsException extends SecurityException {
   readonly code = 'SECURITY_RATE_LIMITED' as const;

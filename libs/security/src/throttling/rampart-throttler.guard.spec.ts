@@ -8,6 +8,7 @@ import { TooManyRequestsException } from '../errors/too-many-requests.exception'
 import { MemoryThrottleCounter } from './memory-throttle.counter';
 import { RampartThrottlerGuard, THROTTLER_METADATA } from './rampart-throttler.guard';
 import { RampartThrottlerStorage } from './rampart-throttler.storage';
+import type { RateLimitHeadersFormat } from './rate-limit-headers';
 import type { ThrottleCounter } from './throttle-counter.interface';
 
 class ExposedGuard extends RampartThrottlerGuard {
@@ -204,6 +205,7 @@ describe('RampartThrottlerGuard on the memory counter (counted without awaiting)
   async function guardOn(
     counter: ThrottleCounter,
     Guard: typeof RampartThrottlerGuard = RampartThrottlerGuard,
+    rateLimitHeaders: RateLimitHeadersFormat = 'draft-8',
   ): Promise<RampartThrottlerGuard> {
     const guard = new Guard(
       { throttlers: [{ name: 'default', limit: 2, ttl: 60_000 }] },
@@ -213,6 +215,7 @@ describe('RampartThrottlerGuard on the memory counter (counted without awaiting)
         throttling: {
           throttlers: [{ name: 'default', onStoreUnavailable: 'fail-open' }],
           clientIp: { throttleKey: (request: { ip: string }) => request.ip },
+          rateLimitHeaders,
         },
       } as unknown as ResolvedSecurityOptions,
       counter,
@@ -242,14 +245,34 @@ describe('RampartThrottlerGuard on the memory counter (counted without awaiting)
       const guard = await guardOn(counterOf(kind));
       const first = request('198.51.100.1');
       await expect(guard.canActivate(first.context)).resolves.toBe(true);
-      expect(first.headers.get('ratelimit-remaining')).toBe('1');
+      expect(first.headers.get('ratelimit')).toMatch(/^"default";r=1;t=(59|60)$/);
+      expect(first.headers.get('ratelimit-policy')).toBe('"default";q=2;w=60');
       await expect(guard.canActivate(request('198.51.100.1').context)).resolves.toBe(true);
-      await expect(guard.canActivate(request('198.51.100.1').context)).rejects.toBeInstanceOf(
-        TooManyRequestsException,
-      );
+      const refused = guard.canActivate(request('198.51.100.1').context);
+      await expect(refused).rejects.toBeInstanceOf(TooManyRequestsException);
+      const exception = (await refused.catch(
+        (error: unknown) => error,
+      )) as TooManyRequestsException;
+      expect(exception.headers.ratelimit).toMatch(/^"default";r=0;t=\d+$/);
+      expect(exception.headers['retry-after'] ?? exception.headers['Retry-After']).toBeDefined();
       const other = request('198.51.100.2');
       await expect(guard.canActivate(other.context)).resolves.toBe(true);
-      expect(other.headers.get('ratelimit-limit')).toBe('2');
+      expect(other.headers.get('ratelimit')).toMatch(/^"default";r=1;t=/);
+      expect([...other.headers.keys()]).toEqual(['ratelimit', 'ratelimit-policy']);
+    },
+  );
+
+  it.each([
+    ['draft-6', ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy']],
+    [false, []],
+  ] as const)(
+    'writes the rate-limit headers in the configured form (%s)',
+    async (format, names) => {
+      const guard = await guardOn(counterOf('now'), RampartThrottlerGuard, format);
+      const first = request('198.51.100.3');
+      await expect(guard.canActivate(first.context)).resolves.toBe(true);
+      expect([...first.headers.keys()]).toEqual(names);
+      if (format === 'draft-6') expect(first.headers.get('ratelimit-remaining')).toBe('1');
     },
   );
 

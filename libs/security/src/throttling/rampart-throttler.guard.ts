@@ -180,10 +180,8 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
   }
 
   private writeRateLimitHeaders(res: Record<string, unknown>, entries: RateLimitEntry[]): void {
-    if (entries.length === 0) return;
-    for (const [name, value] of Object.entries(rateLimitHeaders(entries))) {
-      this.setResponseHeader(res, name, value);
-    }
+    const headers = rateLimitHeaders(entries, this.security.throttling.rateLimitHeaders);
+    for (const name in headers) this.setResponseHeader(res, name, headers[name] as string);
   }
 
   /**
@@ -403,6 +401,7 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
     record: ThrottlerStorageRecord,
   ): true {
     entries.push({
+      name,
       limit,
       remaining: record.isBlocked ? 0 : Math.max(0, limit - record.totalHits),
       resetSeconds: record.timeToExpire,
@@ -415,7 +414,10 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
         throttler: name,
         ...(user === undefined ? { scope: 'ip' } : { scope: 'principal', userId: user.id }),
       });
-      throw new TooManyRequestsException(record.timeToBlockExpire, rateLimitHeaders(entries));
+      throw new TooManyRequestsException(
+        record.timeToBlockExpire,
+        rateLimitHeaders(entries, this.security.throttling.rateLimitHeaders),
+      );
     }
     return true;
   }
@@ -460,6 +462,7 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
       return;
     }
     entries.push({
+      name,
       limit: rule.limit,
       remaining: result.remaining,
       resetSeconds: Math.ceil(result.resetMs / 1_000),
@@ -469,7 +472,7 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
       this.events.emit({ type: 'throttle.limited', throttler: name, scope });
       throw new TooManyRequestsException(
         Math.ceil(result.retryAfterMs / 1_000),
-        rateLimitHeaders(entries),
+        rateLimitHeaders(entries, this.security.throttling.rateLimitHeaders),
       );
     }
   }

@@ -1,10 +1,30 @@
 /**
- * One limit a request was counted against, as the `RateLimit-*` headers describe it.
+ * Which form of the IETF draft "RateLimit header fields for HTTP" the responses use:
+ *
+ * - `'draft-8'` (default): the form of drafts 8 and later, two structured fields that name each
+ *   limit: `RateLimit: "default";r=42;t=30` (remaining, seconds to reset) and
+ *   `RateLimit-Policy: "default";q=600;w=60` (quota, window in seconds), one item per limit the
+ *   request was counted against;
+ * - `'draft-6'`: the earlier four fields `RateLimit-Limit`, `RateLimit-Remaining`,
+ *   `RateLimit-Reset` (of the limit closest to refusing) and `RateLimit-Policy` (`600;w=60`);
+ * - `false`: none (a refused request still gets `Retry-After`).
+ *
+ * The names express-rate-limit gives the same forms in its `standardHeaders` option.
  *
  * @example
- * const entry: RateLimitEntry = { limit: 10, remaining: 3, resetSeconds: 42, windowSeconds: 60 };
+ * const format: RateLimitHeadersFormat = 'draft-6';
+ */
+export type RateLimitHeadersFormat = 'draft-8' | 'draft-6' | false;
+
+/**
+ * One limit a request was counted against, as the `RateLimit` headers describe it.
+ *
+ * @example
+ * const entry: RateLimitEntry = { name: 'default', limit: 10, remaining: 3, resetSeconds: 42, windowSeconds: 60 };
  */
 export interface RateLimitEntry {
+  /** The limit's name: the throttler's, or `credentials-ip` / `credentials-account`. */
+  readonly name: string;
   /** Requests allowed per window. */
   readonly limit: number;
   /** Requests still allowed now. */
@@ -16,35 +36,49 @@ export interface RateLimitEntry {
 }
 
 /**
- * The `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and `RateLimit-Policy`
- * headers (IETF draft "RateLimit header fields for HTTP", the form express-rate-limit calls
- * draft-6) for the limits a request was counted against: the first three describe the limit
- * closest to refusing (fewest remaining; on a tie, the later reset), the policy lists them all
- * as `limit;w=window`. `{}` when nothing was counted. Names lower-case, as HTTP/2 sends them:
- * Node.js and Fastify lower-case a name on every call, and get the same string back for these.
+ * The rate-limit response headers, in `format` (see {@link RateLimitHeadersFormat}), for the
+ * limits a request was counted against, in the order it was counted. `{}` when nothing was
+ * counted or `format` is `false`. Names lower-case, as HTTP/2 sends them: Node.js and Fastify
+ * lower-case a name on every call, and get the same string back for these. Limit names are 1 to
+ * 64 letters, digits, `_` or `-` (checked at start-up), so they need no escaping in a string item.
  *
  * @example
- * rateLimitHeaders([{ limit: 10, remaining: 0, resetSeconds: 30, windowSeconds: 60 }]);
- * // { 'ratelimit-limit': '10', 'ratelimit-remaining': '0', 'ratelimit-reset': '30', 'ratelimit-policy': '10;w=60' }
+ * rateLimitHeaders([{ name: 'default', limit: 10, remaining: 0, resetSeconds: 30, windowSeconds: 60 }], 'draft-8');
+ * // { ratelimit: '"default";r=0;t=30', 'ratelimit-policy': '"default";q=10;w=60' }
  */
-export function rateLimitHeaders(entries: readonly RateLimitEntry[]): Record<string, string> {
-  let tightest: RateLimitEntry | undefined;
+export function rateLimitHeaders(
+  entries: readonly RateLimitEntry[],
+  format: RateLimitHeadersFormat,
+): Record<string, string> {
+  if (entries.length === 0 || format === false) return {};
+  if (format === 'draft-6') return draft6Headers(entries);
+  let limits = '';
+  let policies = '';
+  for (const entry of entries) {
+    const separator = limits === '' ? '' : ', ';
+    limits += `${separator}"${entry.name}";r=${String(entry.remaining)};t=${String(entry.resetSeconds)}`;
+    policies += `${separator}"${entry.name}";q=${String(entry.limit)};w=${String(entry.windowSeconds)}`;
+  }
+  return { ratelimit: limits, 'ratelimit-policy': policies };
+}
+
+/** Draft 6: the limit closest to refusing (fewest remaining; on a tie, the later reset). */
+function draft6Headers(entries: readonly RateLimitEntry[]): Record<string, string> {
+  let tightest = entries[0] as RateLimitEntry;
   for (const entry of entries) {
     if (
-      tightest === undefined ||
       entry.remaining < tightest.remaining ||
       (entry.remaining === tightest.remaining && entry.resetSeconds > tightest.resetSeconds)
     ) {
       tightest = entry;
     }
   }
-  if (tightest === undefined) return {};
   return {
     'ratelimit-limit': String(tightest.limit),
     'ratelimit-remaining': String(tightest.remaining),
     'ratelimit-reset': String(tightest.resetSeconds),
     'ratelimit-policy': entries
-      .map((entry) => `${entry.limit};w=${entry.windowSeconds}`)
+      .map((entry) => `${String(entry.limit)};w=${String(entry.windowSeconds)}`)
       .join(', '),
   };
 }

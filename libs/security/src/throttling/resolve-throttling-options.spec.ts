@@ -245,6 +245,7 @@ describe('resolveThrottlingOptions', () => {
           accountField: 'username',
           onStoreUnavailable: 'fail-closed',
         },
+        rateLimitHeaders: 'draft-8',
       });
       expect(resolved.throttlers[0]).toBe(DEFAULT_THROTTLER);
       expect(Object.isFrozen(DEFAULT_THROTTLER)).toBe(true);
@@ -683,10 +684,38 @@ describe('resolveThrottlingOptions', () => {
     ]);
   });
 
+  describe('rateLimitHeaders', () => {
+    it.each(['draft-8', 'draft-6', false] as const)('takes %s', (format) => {
+      expect(resolveThrottlingOptions({ rateLimitHeaders: format }).rateLimitHeaders).toBe(format);
+    });
+
+    it.each<[unknown, string]>([
+      ['draft-7', "did you mean 'draft-8'?"],
+      ['draft8', "did you mean 'draft-8'?"],
+      ['none', "use one of 'draft-8', 'draft-6'"],
+      [true, "use 'draft-8' (RateLimit and RateLimit-Policy), 'draft-6'"],
+      [null, 'or false (none)'],
+      [6, "must be 'draft-8', 'draft-6' or false"],
+    ])('refuses %p, naming the option and the fix', (value, fix) => {
+      expect(() => resolveThrottlingOptions({ rateLimitHeaders: value })).toThrow(
+        expect.objectContaining({
+          message: expect.stringContaining('"throttling.rateLimitHeaders"') as unknown,
+        }) as Error,
+      );
+      expect(() => resolveThrottlingOptions({ rateLimitHeaders: value })).toThrow(fix);
+    });
+  });
+
   describe('unknown keys', () => {
     const known = (path: string, keys: readonly string[]): string =>
       `remove it; the known options of "${path}" are ${keys.map((key) => `\`${key}\``).join(', ')}`;
-    const TOP = ['throttlers', 'trustedProxies', 'ipv6PrefixLength', 'credentials'];
+    const TOP = [
+      'throttlers',
+      'trustedProxies',
+      'ipv6PrefixLength',
+      'credentials',
+      'rateLimitHeaders',
+    ];
     const THROTTLER = ['name', 'limit', 'windowMs', 'algorithm', 'blockMs', 'onStoreUnavailable'];
     const CREDENTIALS = ['perAccount', 'perIp', 'accountField', 'onStoreUnavailable'];
     const LIMIT = ['limit', 'windowMs', 'algorithm', 'blockMs'];
@@ -700,7 +729,8 @@ describe('resolveThrottlingOptions', () => {
       ['ipv6Prefix', { ipv6Prefix: 48 }, 'ipv6Prefix', 'did you mean `ipv6PrefixLength`?'],
       ['credential', { credential: {} }, 'credential', 'did you mean `credentials`?'],
       ['enabled', { enabled: false }, 'enabled', known('throttling', TOP)],
-      ['limit at the top level', { limit: 5 }, 'limit', known('throttling', TOP)],
+      // A limit belongs to a throttler.
+      ['limit at the top level', { limit: 5 }, 'limit', 'did you mean `throttlers`?'],
       [
         'windowMS in a throttler',
         inThrottler({ windowMS: 1 }),

@@ -7,6 +7,7 @@ import {
 } from '../core/option-readers';
 import { SecurityConfigurationError } from '../errors/security-configuration.error';
 import { ClientIpResolver } from './client-ip.resolver';
+import type { RateLimitHeadersFormat } from './rate-limit-headers';
 import {
   MAX_THROTTLE_DURATION_MS,
   MAX_THROTTLE_LIMIT,
@@ -38,10 +39,19 @@ export interface ResolvedThrottlingOptions {
   /** Finds the client IP and its throttle key through the trusted proxies. */
   readonly clientIp: ClientIpResolver;
   readonly credentials: ResolvedCredentialsThrottle;
+  /** The form of the rate-limit headers; `false`: none. */
+  readonly rateLimitHeaders: RateLimitHeadersFormat;
 }
 
 const PATH = 'throttling';
-const KEYS = ['throttlers', 'trustedProxies', 'ipv6PrefixLength', 'credentials'] as const;
+const KEYS = [
+  'throttlers',
+  'trustedProxies',
+  'ipv6PrefixLength',
+  'credentials',
+  'rateLimitHeaders',
+] as const;
+const HEADER_FORMATS = ['draft-8', 'draft-6'] as const;
 const THROTTLER_KEYS = [
   'name',
   'limit',
@@ -78,6 +88,7 @@ export function resolveThrottlingOptions(raw: unknown): ResolvedThrottlingOption
   assertKnownKeys(options, KEYS, PATH, {
     trustProxy: 'trustedProxies',
     trustedProxy: 'trustedProxies',
+    limit: 'throttlers',
   });
   return {
     throttlers:
@@ -93,7 +104,21 @@ export function resolveThrottlingOptions(raw: unknown): ResolvedThrottlingOption
         : { ipv6PrefixLength: options.ipv6PrefixLength as number }),
     }),
     credentials: readCredentials(options.credentials, `${PATH}.credentials`),
+    rateLimitHeaders: readHeaderFormat(options.rateLimitHeaders, `${PATH}.rateLimitHeaders`),
   };
+}
+
+function readHeaderFormat(value: unknown, path: string): RateLimitHeadersFormat {
+  if (value === undefined) return 'draft-8';
+  if (value === false) return false;
+  if (typeof value !== 'string') {
+    throw new SecurityConfigurationError(
+      path,
+      "must be 'draft-8', 'draft-6' or false",
+      "use 'draft-8' (RateLimit and RateLimit-Policy), 'draft-6' (RateLimit-Limit, -Remaining, -Reset, -Policy) or false (none)",
+    );
+  }
+  return readChoice(value, path, HEADER_FORMATS);
 }
 
 /** @nestjs/throttler's names for the same settings (in milliseconds there too). */

@@ -1,3 +1,4 @@
+import type { RateLimitHeadersFormat } from './rate-limit-headers';
 import type { ThrottleAlgorithm } from './throttle-rule.interface';
 
 /**
@@ -115,4 +116,12 @@ export interface ThrottlingOptions {
   readonly ipv6PrefixLength?: number;
   /** Limits of the routes marked `@ThrottleCredentials()`. */
   readonly credentials?: CredentialsThrottleOptions;
+  /**
+   * The rate-limit headers on counted responses and 429s: `'draft-8'` (`RateLimit` and
+   * `RateLimit-Policy`, one named item per limit), `'draft-6'` (`RateLimit-Limit`,
+   * `RateLimit-Remaining`, `RateLimit-Reset`, `RateLimit-Policy`) or `false` (none; a 429 still
+   * carries `Retry-After`). See {@link RateLimitHeadersFormat}.
+   * @default 'draft-8'
+   */
+  readonly rateLimitHeaders?: RateLimitHeadersFormat;
 }
