@@ -2,6 +2,8 @@
 // `node --cpu-prof`, loads it with autocannon (own process) for PROFILE_DURATION s (default 15),
 // stops it, and prints where the CPU went: self time by function and by package/area, and the
 // inclusive time of a few Rampart entry points. Build first (`tsc -p bench/harness/tsconfig.json`).
+// `BENCH_SPIN_US=30` adds 30 us of pure CPU to every request (a calibration: compare the writev
+// line with and without it).
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -41,6 +43,7 @@ const app = await startNode([APP], {
   env: {
     BENCH_VARIANT: variant,
     ADAPTER: adapter,
+    BENCH_SPIN_US: process.env.BENCH_SPIN_US ?? '0',
     PORT: '0',
     NODE_ENV: 'production',
     REDIS_URL: redis.url,

@@ -47,9 +47,29 @@ const RAMPART_HEADERS: readonly (readonly [string, string])[] = [
   ['ratelimit-policy', '"default";q=1000000;w=10'],
 ];
 
+/**
+ * `BENCH_SPIN_US`: microseconds of pure CPU (a busy loop, nothing allocated) added to every
+ * request, ahead of everything else. A calibration for the profiler: it shows what any extra
+ * server CPU costs on this machine's loopback beyond itself (see the README, Performance).
+ */
+function spinMicros(): number {
+  const value = Number(process.env.BENCH_SPIN_US ?? '0');
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`BENCH_SPIN_US must be a number of microseconds >= 0, got "${String(value)}"`);
+  return value;
+}
+
+function spin(micros: number): void {
+  const end = performance.now() + micros / 1_000;
+  while (performance.now() < end) {
+    // busy: the point is to spend the CPU
+  }
+}
+
 async function bootstrap(): Promise<void> {
   const variant = requireEnv('BENCH_VARIANT');
   const adapter = requireEnv('ADAPTER');
+  const spinUs = spinMicros();
   const module = MODULES[variant];
   if (module === undefined) throw new Error(`unknown BENCH_VARIANT "${variant}"`);
   const logger = ['error', 'warn'] as const;
@@ -62,6 +82,15 @@ async function bootstrap(): Promise<void> {
       new FastifyAdapter(),
       { logger: [...logger] },
     );
+    if (spinUs > 0) {
+      fastifyApp
+        .getHttpAdapter()
+        .getInstance()
+        .addHook('onRequest', (_request, _reply, done) => {
+          spin(spinUs);
+          done();
+        });
+    }
     if (variant === 'glued-jwt') await fastifyApp.register(fastifyHelmet);
     if (variant === 'bare-headers') {
       fastifyApp
@@ -75,6 +104,12 @@ async function bootstrap(): Promise<void> {
     app = fastifyApp;
   } else if (adapter === 'express') {
     app = await NestFactory.create(module, { logger: [...logger] });
+    if (spinUs > 0) {
+      app.use((_request: unknown, _response: unknown, next: () => void) => {
+        spin(spinUs);
+        next();
+      });
+    }
     if (variant === 'glued-jwt' || variant === 'express-session-helmet') app.use(helmet());
     if (variant === 'bare-headers') {
       app.use((_request: unknown, response: ServerResponse, next: () => void) => {
