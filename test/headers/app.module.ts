@@ -9,6 +9,7 @@ import {
   type MiddlewareConsumer,
   type NestMiddleware,
   type NestModule,
+  type Type,
 } from '@nestjs/common';
 import {
   Public,
@@ -57,10 +58,11 @@ export class HeadersController {
 
 @Module({})
 export class HeadersScenarioModule {
-  static with(options: SecurityModuleOptions): DynamicModule {
+  /** `features`: application modules to import beside Rampart (e.g. one with Nest middleware). */
+  static with(options: SecurityModuleOptions, ...features: Type[]): DynamicModule {
     return {
       module: HeadersScenarioModule,
-      imports: [SecurityModule.forRoot(options)],
+      imports: [SecurityModule.forRoot(options), ...features],
       controllers: [HeadersController],
     };
   }
@@ -89,16 +91,5 @@ export class MiddlewareFeatureModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(RefusingMiddleware).forRoutes('refused-by-middleware');
     consumer.apply(AnsweringMiddleware).forRoutes('answered-by-middleware');
-  }
-}
-
-@Module({})
-export class MiddlewareScenarioModule {
-  static with(options: SecurityModuleOptions): DynamicModule {
-    return {
-      module: MiddlewareScenarioModule,
-      imports: [SecurityModule.forRoot(options), MiddlewareFeatureModule],
-      controllers: [HeadersController],
-    };
   }
 }

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { ADAPTERS, startApp } from '../support/apps';
-import { HeadersScenarioModule, MiddlewareScenarioModule } from './app.module';
+import { HeadersScenarioModule, MiddlewareFeatureModule } from './app.module';
 
 const DEFAULT_CSP =
   "default-src 'self';base-uri 'none';form-action 'self';frame-ancestors 'none';object-src 'none';script-src-attr 'none'";
@@ -64,7 +64,10 @@ describe.each(ADAPTERS)('security headers around Nest middleware (%s)', (adapter
   });
 
   it('are on what a Nest middleware refuses or answers itself, and on the routes', async () => {
-    const app = await startApp(MiddlewareScenarioModule.with({ environment: 'test' }), adapter);
+    const app = await startApp(
+      HeadersScenarioModule.with({ environment: 'test' }, MiddlewareFeatureModule),
+      adapter,
+    );
     try {
       const get = (path: string) => request(app.getHttpServer()).get(path);
       const refused = await get('/refused-by-middleware');
