@@ -49,7 +49,7 @@ export const BENCH_VARIANTS = [
   },
   {
     name: 'express-session-helmet',
-    label: "express-session + connect-redis + helmet (helmet's headers, as Rampart sends them)",
+    label: 'express-session + connect-redis + helmet + no-store (the headers Rampart sends)',
     path: '/api/me',
     auth: 'cookie',
     protectedRoute: true,

@@ -111,6 +111,13 @@ async function bootstrap(): Promise<void> {
       });
     }
     if (variant === 'glued-jwt' || variant === 'express-session-helmet') app.use(helmet());
+    if (variant === 'express-session-helmet') {
+      // Rampart marks authenticated responses `no-store`; the glue does it by hand.
+      app.use((_request: unknown, response: ServerResponse, next: () => void) => {
+        response.setHeader('cache-control', 'no-store');
+        next();
+      });
+    }
     if (variant === 'bare-headers') {
       app.use((_request: unknown, response: ServerResponse, next: () => void) => {
         for (const [name, value] of RAMPART_HEADERS) response.setHeader(name, value);
