@@ -1,10 +1,11 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { httpRequestOf, httpResponseOf } from '../../core/http-arguments';
+import type { MaybePromise } from '../../core/maybe-promise';
 import type { Principal } from '../../core/principal.interface';
 import type { SecurityRequest } from '../../core/security-request.interface';
 import type { Authenticator } from '../authenticator.interface';
 import { rememberResponse } from './install-passport-session-manager';
-import type { SessionService } from './session.service';
+import type { AuthenticatedSession, SessionService } from './session.service';
 
 /**
  * Session-cookie authentication, last in the fixed order (mTLS, bearer, session). Only the
@@ -29,11 +30,16 @@ export class SessionAuthenticator implements Authenticator {
     return this.sessions.presentsCookie(request);
   }
 
-  async authenticate(context: ExecutionContext): Promise<Principal> {
-    const { principal } = await this.sessions.authenticate(
+  /** Synchronous when the session service is (a cached session; see its `authenticate()`). */
+  authenticate(context: ExecutionContext): MaybePromise<Principal> {
+    const result = this.sessions.authenticate(
       httpRequestOf<SecurityRequest>(context),
       httpResponseOf(context),
     );
-    return principal;
+    return result instanceof Promise ? result.then(principalOf) : result.principal;
   }
+}
+
+function principalOf(result: AuthenticatedSession): Principal {
+  return result.principal;
 }

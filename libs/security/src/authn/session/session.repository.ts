@@ -90,10 +90,8 @@ export class SessionRepository implements OnModuleInit, OnApplicationShutdown {
   /** The session with that handle, or `undefined`; `StoreUnavailableException` when unreachable. */
   async load(handle: string): Promise<SessionRecord | undefined> {
     if (this.pendingDeletes.has(handle)) return undefined;
-    const cached = this.cache.get(handle);
-    if (cached !== undefined && this.healthy && Date.now() - cached.cachedAtMs < this.cacheTtlMs) {
-      return cached.record;
-    }
+    const cached = this.cachedRecord(handle);
+    if (cached !== undefined) return cached;
     this.cache.delete(handle);
     const fields = await this.call(() => this.store.getRecord(recordKey(handle)));
     const record = fields === undefined ? undefined : fromFields(fields);
@@ -105,6 +103,18 @@ export class SessionRepository implements OnModuleInit, OnApplicationShutdown {
       this.cache.set(handle, { record, cachedAtMs: Date.now() });
     }
     return record;
+  }
+
+  /**
+   * The record `load()` would answer from this instance's cache, without a promise: the record
+   * of a fresh cache entry while the store is healthy, else `undefined`, which means only
+   * `load()` can say (not cached, stale, the store unhealthy, or a logout pending).
+   */
+  cachedRecord(handle: string): SessionRecord | undefined {
+    if (!this.healthy || this.pendingDeletes.has(handle)) return undefined;
+    const cached = this.cache.get(handle);
+    if (cached === undefined || Date.now() - cached.cachedAtMs >= this.cacheTtlMs) return undefined;
+    return cached.record;
   }
 
   /** Stores a new session and adds it to its user's index. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { SecurityEvents } from '../../audit/security-events';
+import type { MaybePromise } from '../../core/maybe-promise';
 import type { Principal } from '../../core/principal.interface';
 import { SecurityClock } from '../../core/security-clock';
 import type { SecurityRequest } from '../../core/security-request.interface';
@@ -324,8 +325,13 @@ export class SessionService {
    * Authenticates the request's session cookie: a principal, or 401 (clearing the cookie) for an
    * unknown, malformed, ambiguous, revoked or expired session; 503 when the store is unreachable.
    * Writes "last seen" at most every `touchIntervalSeconds`.
+   *
+   * Answers synchronously (a value, or a thrown exception) when it needs neither the store nor a
+   * write: a malformed cookie, or a session this instance has cached (Redis store, see
+   * `session.localCacheTtlMs`) that is neither expired nor due for a "last seen" write. Otherwise
+   * a promise; `await` handles both.
    */
-  async authenticate(request: SecurityRequest, response: unknown): Promise<AuthenticatedSession> {
+  authenticate(request: SecurityRequest, response: unknown): MaybePromise<AuthenticatedSession> {
     const cookie = readSessionCookie(
       request.headers.cookie,
       sessionCookieName(request, this.options),
@@ -335,6 +341,25 @@ export class SessionService {
       throw new InvalidSessionException();
     }
     const handle = hashSessionId(cookie.value);
+    const cached = this.repository.cachedRecord(handle);
+    if (cached !== undefined) {
+      const now = this.clock.now();
+      if (
+        this.expiryOf(cached, now) === undefined &&
+        now - cached.lastSeenAt < this.options.touchIntervalMs
+      ) {
+        return this.accept(request, handle, cached);
+      }
+    }
+    return this.authenticateFromStore(request, response, handle);
+  }
+
+  /** {@link authenticate} past the cache: loads, ends an expired session, writes "last seen". */
+  private async authenticateFromStore(
+    request: SecurityRequest,
+    response: unknown,
+    handle: string,
+  ): Promise<AuthenticatedSession> {
     const record = await this.repository.load(handle);
     if (record === undefined) {
       this.clearCookie(request, response);
@@ -361,9 +386,18 @@ export class SessionService {
       }
       current = { ...record, lastSeenAt: now };
     }
-    const session = new UserSession(handle, current, this.repository);
+    return this.accept(request, handle, current);
+  }
+
+  /** The request is authenticated by this session: attaches it, and gives its principal. */
+  private accept(
+    request: SecurityRequest,
+    handle: string,
+    record: SessionRecord,
+  ): AuthenticatedSession {
+    const session = new UserSession(handle, record, this.repository);
     attachSession(request, session);
-    return { principal: this.principalOf(current, handle), session };
+    return { principal: this.principalOf(record, handle), session };
   }
 
   /** Whether the store holds the session, or cannot say (unreachable): `false` only when gone. */
