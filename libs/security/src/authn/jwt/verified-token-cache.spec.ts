@@ -17,6 +17,24 @@ function token(payload: string, end: string): string {
   return `eyJhbGciOiJFUzI1NiJ9.${payload}.${'s'.repeat(54)}${end}`;
 }
 
+/** A token whose signature ends with 32 times `character`. */
+function tokenEnding(character: string): string {
+  return token('YQ', character.repeat(32));
+}
+
+/** Remembers each `[token, sub]` in order, as verified by one owner. */
+function rememberAll(
+  cache: VerifiedTokenCache<string>,
+  ...entries: readonly (readonly [token: string, sub: string])[]
+): void {
+  for (const [remembered, sub] of entries) cache.remember(remembered, 'owner', verifiedToken(sub));
+}
+
+/** The `sub` each token's entry answers with; `undefined` where it finds none. */
+function subsOf(cache: VerifiedTokenCache<string>, ...tokens: string[]): unknown[] {
+  return tokens.map((looked) => cache.get(looked)?.verified.claims.sub);
+}
+
 const SHARED_END = 'x'.repeat(32);
 
 describe('VerifiedTokenCache', () => {
@@ -72,30 +90,21 @@ describe('VerifiedTokenCache', () => {
 
   it('drops the oldest entry when full, and keeps at most maxEntries', () => {
     const cache = new VerifiedTokenCache<string>(2);
-    const a = token('YQ', 'e'.repeat(32));
-    const b = token('YQ', 'f'.repeat(32));
-    const c = token('YQ', 'g'.repeat(32));
-    cache.remember(a, 'owner', verifiedToken('a'));
-    cache.remember(b, 'owner', verifiedToken('b'));
-    cache.remember(c, 'owner', verifiedToken('c'));
+    const [a, b, c] = [tokenEnding('e'), tokenEnding('f'), tokenEnding('g')] as const;
+    rememberAll(cache, [a, 'a'], [b, 'b'], [c, 'c']);
 
     expect(cache.size).toBe(2);
-    expect(cache.get(a)).toBeUndefined();
-    expect(cache.get(b)?.verified.claims.sub).toBe('b');
-    expect(cache.get(c)?.verified.claims.sub).toBe('c');
+    expect(subsOf(cache, a, b, c)).toEqual([undefined, 'b', 'c']);
   });
 
   it('re-remembering a token replaces its entry without evicting another', () => {
     const cache = new VerifiedTokenCache<string>(2);
-    const a = token('YQ', 'h'.repeat(32));
-    const b = token('YQ', 'i'.repeat(32));
-    cache.remember(a, 'owner', verifiedToken('a'));
-    cache.remember(b, 'owner', verifiedToken('b'));
-    cache.remember(a, 'owner', verifiedToken('a2'));
+    const [a, b] = [tokenEnding('h'), tokenEnding('i')] as const;
+    // The newest again: a full cache that evicted here would drop `a`, the oldest.
+    rememberAll(cache, [a, 'a'], [b, 'b'], [b, 'b2']);
 
     expect(cache.size).toBe(2);
-    expect(cache.get(a)?.verified.claims.sub).toBe('a2');
-    expect(cache.get(b)?.verified.claims.sub).toBe('b');
+    expect(subsOf(cache, a, b)).toEqual(['a', 'b2']);
   });
 
   it('remembers nothing with maxEntries 0', () => {

@@ -139,6 +139,22 @@ async function waitFor(condition: () => boolean): Promise<void> {
   }
 }
 
+/**
+ * A stored session used once (so this instance caches it), then again `seconds` later by the
+ * service's clock: that second answer, the repository and the session's handle.
+ */
+async function usedAgainAfter(seconds: number): Promise<{
+  readonly later: ReturnType<typeof answer>;
+  readonly repository: SessionRepository;
+  readonly handle: string;
+}> {
+  const { authenticator, repository } = await instance();
+  const { id, handle } = await storedSession(repository);
+  await answer(authenticator, requestWith(id)).result;
+  now += seconds * 1000;
+  return { later: answer(authenticator, requestWith(id)), repository, handle };
+}
+
 describe('SessionAuthenticator on a shared (Redis) store', () => {
   it('asks the store the first time, then answers a cached session synchronously', async () => {
     const { authenticator, repository } = await instance();
@@ -171,26 +187,18 @@ describe('SessionAuthenticator on a shared (Redis) store', () => {
   });
 
   it('goes to the store to write "last seen" when a cached session is due for it', async () => {
-    const { authenticator, repository } = await instance();
-    const { id, handle } = await storedSession(repository);
-    await answer(authenticator, requestWith(id)).result;
+    const { later, repository, handle } = await usedAgainAfter(TOUCH_SECONDS);
 
-    now += TOUCH_SECONDS * 1000;
-    const touched = answer(authenticator, requestWith(id));
-    expect(touched.sync).toBe(false);
-    await expect(touched.result).resolves.toMatchObject({ id: 'u-1' });
+    expect(later.sync).toBe(false);
+    await expect(later.result).resolves.toMatchObject({ id: 'u-1' });
     expect((await repository.load(handle))?.lastSeenAt).toBe(now);
   });
 
   it('ends a cached session that is idle-expired, through the store', async () => {
-    const { authenticator, repository } = await instance();
-    const { id, handle } = await storedSession(repository);
-    await answer(authenticator, requestWith(id)).result;
+    const { later, repository, handle } = await usedAgainAfter(IDLE_SECONDS);
 
-    now += IDLE_SECONDS * 1000;
-    const expired = answer(authenticator, requestWith(id));
-    expect(expired.sync).toBe(false);
-    await expect(expired.result).rejects.toBeInstanceOf(SessionExpiredException);
+    expect(later.sync).toBe(false);
+    await expect(later.result).rejects.toBeInstanceOf(SessionExpiredException);
     expect(await repository.load(handle)).toBeUndefined();
   });
 
