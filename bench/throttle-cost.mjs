@@ -4,7 +4,10 @@
 // - memory: RampartThrottlerStorage over MemoryThrottleCounter (sliding window, Rampart's default
 //   for general limits, and fixed window) vs @nestjs/throttler's ThrottlerStorageService;
 // - Redis: RampartThrottlerStorage over RedisThrottleCounter (node-redis, EVALSHA) vs
-//   @nest-lab/throttler-storage-redis (ioredis, EVAL), on one throwaway redis-server of our own.
+//   @nest-lab/throttler-storage-redis (ioredis, EVAL), on one throwaway redis-server of our own;
+//   and what a hit costs Redis itself (its single thread is shared by every app instance): the
+//   script's time from INFO commandstats, and the server's whole CPU time (I/O included) from
+//   INFO cpu, per hit, over 20,000 hits on 5,000 keys with 64 in flight.
 // Keys are SHA-256 hex strings, as the guard generates them; ttl 60 s; blockDuration = ttl, as the
 // guard passes it when a throttler sets none. Every round starts on fresh, empty storage.
 // Run with `npm run bench:throttle` (builds first). Prints figures and ratios; asserts nothing.
@@ -12,7 +15,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { startRedis } from './harness/lib.mjs';
+import { redisCommand, startRedis } from './harness/lib.mjs';
 
 const require = createRequire(import.meta.url);
 const lib = require('../dist/libs/security/src/index.js');
@@ -224,6 +227,48 @@ function redisContenders(url) {
   ];
 }
 
+/** Microseconds of Redis's main thread (INFO cpu) and of scripts (INFO commandstats) so far. */
+async function redisCpu(port) {
+  const cpu = await redisCommand(port, 'INFO', 'cpu');
+  const seconds = ['used_cpu_user_main_thread', 'used_cpu_sys_main_thread']
+    .map((field) => Number(new RegExp(`${field}:([\\d.]+)`).exec(cpu)?.[1]))
+    .reduce((a, b) => a + b, 0);
+  const stats = await redisCommand(port, 'INFO', 'commandstats');
+  const scripts = [...stats.matchAll(/cmdstat_(?:evalsha|eval):calls=\d+,usec=(\d+)/g)]
+    .map((match) => Number(match[1]))
+    .reduce((a, b) => a + b, 0);
+  return { process: seconds * 1e6, scripts };
+}
+
+/** What each contender's hits cost Redis: best of REDIS_ROUNDS, after a warm-up. */
+async function redisSide(contenders, port) {
+  const scenario = REDIS_SCENARIOS[1];
+  const rows = [];
+  for (const contender of contenders) {
+    await measure(contender.open, { ...scenario, hits: 2_000 });
+    let best = { process: Infinity, scripts: Infinity };
+    for (let round = 0; round < REDIS_ROUNDS; round++) {
+      await redisCommand(port, 'CONFIG', 'RESETSTAT');
+      const before = await redisCpu(port);
+      await measure(contender.open, scenario);
+      const after = await redisCpu(port);
+      best = {
+        process: Math.min(best.process, (after.process - before.process) / scenario.hits),
+        scripts: Math.min(best.scripts, (after.scripts - before.scripts) / scenario.hits),
+      };
+    }
+    rows.push({ contender, best });
+  }
+  console.log(`\nWhat a hit costs Redis (${scenario.label}), best of ${REDIS_ROUNDS} rounds`);
+  console.log(
+    '| storage | script us/hit (commandstats) | redis-server CPU us/hit (I/O included) |',
+  );
+  console.log('|---|---|---|');
+  for (const { contender, best } of rows) {
+    console.log(`| ${contender.name} | ${best.scripts.toFixed(2)} | ${best.process.toFixed(2)} |`);
+  }
+}
+
 // ---- run ------------------------------------------------------------------------------------
 
 const started = performance.now();
@@ -251,6 +296,7 @@ try {
     contenders,
     await compare(contenders, REDIS_SCENARIOS, REDIS_ROUNDS),
   );
+  await redisSide(contenders, redis.port);
 } finally {
   await redis.stop();
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createClient, type RedisClientType } from 'redis';
+import { commandOptions, createClient, type RedisClientType } from 'redis';
 import { startRedisServer, type RedisServerHandle } from '../../../../test/support/redis-server';
 import { SecurityConfigurationError } from '../errors/security-configuration.error';
 import { StoreUnavailableException } from '../errors/store-unavailable.exception';
@@ -10,7 +10,7 @@ import {
   type ThrottleRedisClient,
   type ThrottleRedisScriptCall,
 } from './redis-throttle.counter';
-import { THROTTLE_SCRIPTS, TIME_LINE } from './redis-throttle.scripts';
+import { THROTTLE_SCRIPTS, TIME_LINE, WRITE_LINE } from './redis-throttle.scripts';
 import { describeThrottleCounterContract } from './throttle-counter.contract';
 import type { ThrottleResult } from './throttle-result.interface';
 import {
@@ -83,8 +83,6 @@ class RecordingClient implements ThrottleRedisClient {
   }
 }
 
-const EXPIRE_LINE = "redis.call('PEXPIRE', KEYS[1], int(reset))";
-
 /**
  * Runs the real scripts with a fake Redis clock: `TIME` becomes two extra arguments. Keys are
  * left to expire after ten minutes instead of `resetMs`, so that the real time the test takes
@@ -102,7 +100,7 @@ class FakeTimeClient implements ThrottleRedisClient {
     for (const script of Object.values(THROTTLE_SCRIPTS)) {
       const patched = script.source
         .replace(TIME_LINE, 'local time = { ARGV[#ARGV - 1], ARGV[#ARGV] }')
-        .replace(EXPIRE_LINE, "redis.call('PEXPIRE', KEYS[1], 600000)");
+        .replace(WRITE_LINE, "redis.call('SET', KEYS[1], state, 'PX', 600000)");
       this.sources.set(script.sha1, patched);
     }
   }
@@ -139,10 +137,14 @@ function random(seed: number): () => number {
 describe('RedisThrottleCounter', () => {
   describe('the Lua scripts compute what the in-memory counter computes', () => {
     it.each(Object.entries(THROTTLE_SCRIPTS))(
-      '%s reads the clock once, from Redis TIME, and sets one expiry',
+      '%s reads the clock once, from Redis TIME, then reads and writes the key once each',
       (_algorithm, script) => {
         expect(script.source.split(TIME_LINE)).toHaveLength(2);
-        expect(script.source.split(EXPIRE_LINE)).toHaveLength(2);
+        expect(script.source.split(WRITE_LINE)).toHaveLength(2);
+        const commands = [...script.source.matchAll(/redis\.(?:p?call)\('(\w+)'/g)].map(
+          (m) => m[1],
+        );
+        expect(commands).toEqual(['TIME', 'GET', 'SET']);
         expect(script.source).not.toMatch(/ARGV\[4\]/);
       },
     );
@@ -232,12 +234,17 @@ describe('RedisThrottleCounter', () => {
       expect((await counter.hit('k', rule)).allowed).toBe(true);
     });
 
-    it('lets the key expire when its state is spent, as a hash under the prefix', async () => {
+    it('lets the key expire when its state is spent, as packed numbers under the prefix', async () => {
       const rule: ThrottleRule = { algorithm: 'fixed-window', limit: 5, windowMs: 60_000 };
       await counter.hit('user:{42}', rule);
+      await counter.hit('user:{42}', rule);
       const key = `${keyPrefix}throttle:fixed-window:60000:user:{42}`;
-      expect(await clientA.type(key)).toBe('hash');
-      expect(await clientA.hGetAll(key)).toMatchObject({ count: '1', blocked: '0' });
+      expect(await clientA.type(key)).toBe('string');
+      const state = await clientA.get(commandOptions({ returnBuffers: true }), key);
+      expect(state).toHaveLength(24);
+      const [start, count, blocked] = [0, 8, 16].map((at) => state?.readDoubleBE(at));
+      expect(Math.abs((start ?? 0) - Date.now())).toBeLessThan(60_000);
+      expect([count, blocked]).toEqual([2, 0]);
       const ttl = await clientA.pTTL(key);
       expect(ttl).toBeGreaterThan(58_000);
       expect(ttl).toBeLessThanOrEqual(60_000);
@@ -395,15 +402,30 @@ describe('RedisThrottleCounter', () => {
       expect(evalCalls).toEqual([THROTTLE_SCRIPTS['fixed-window'].source]);
     });
 
-    it('rejects when the key holds another kind of data', async () => {
+    it.each([
+      ['a hash', /WRONGTYPE/, (key: string) => clientA.hSet(key, 'count', '1')],
+      [
+        'a string of another shape',
+        /no Rampart throttle state/,
+        (key: string) => clientA.set(key, 'x'),
+      ],
+      [
+        'a string one byte short',
+        /no Rampart throttle state/,
+        (key: string) => clientA.set(key, 'x'.repeat(23)),
+      ],
+    ])('rejects when the key holds %s, and leaves it as it was', async (_what, reason, write) => {
       const keyPrefix = nextPrefix();
       const counter = new RedisThrottleCounter(typed(clientA), { keyPrefix });
-      await clientA.set(`${keyPrefix}throttle:fixed-window:60000:${SECRET_KEY}`, 'x');
+      const key = `${keyPrefix}throttle:fixed-window:60000:${SECRET_KEY}`;
+      await write(key);
+      const before = await clientA.dump(commandOptions({ returnBuffers: true }), key);
       try {
         const error = await rejectionOf(counter.hit(SECRET_KEY, rule));
         expect(error).toBeInstanceOf(StoreUnavailableException);
-        expect((error as { cause: Error }).cause.message).toMatch(/WRONGTYPE/);
+        expect((error as { cause: Error }).cause.message).toMatch(reason);
         expect((error as { cause: Error }).cause.message).not.toContain('alice');
+        expect(await clientA.dump(commandOptions({ returnBuffers: true }), key)).toEqual(before);
       } finally {
         await deleteKeys(keyPrefix);
       }

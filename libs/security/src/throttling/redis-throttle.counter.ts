@@ -63,9 +63,9 @@ const OPTION_KEYS = ['keyPrefix', 'commandTimeoutMs'] as const;
  * reply) rejects with {@link StoreUnavailableException}, whose cause never contains the key. A
  * hit that timed out may still have been counted.
  *
- * Key layout: `<keyPrefix>throttle:<algorithm>:<windowMs>:<key>`, a hash (`start`/`count`,
- * `index`/`current`/`previous` or `level`/`updated`, and `blocked`) that expires when its state
- * would be that of a fresh key. A `{tag}` in `key` picks the Cluster slot, as with the store.
+ * Key layout: `<keyPrefix>throttle:<algorithm>:<windowMs>:<key>`, a string holding the
+ * algorithm's state as packed numbers (see `redis-throttle.scripts.ts`), that expires when its
+ * state would be that of a fresh key. A `{tag}` in `key` picks the Cluster slot, as with the store.
  *
  * @example
  * const client = createClient({ url: 'redis://redis:6379', disableOfflineQueue: true });
