@@ -93,6 +93,7 @@ async function count(variant, adapter, env, dir) {
       cwd: REPO_ROOT,
       env: {
         ...env,
+        ...variant.env,
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         BENCH_VARIANT: variant.name,

@@ -63,6 +63,7 @@ async function startVariant(variant, adapter, env) {
     name: `${variant.name} (${adapter})`,
     env: {
       ...env,
+      ...variant.env,
       BENCH_VARIANT: variant.name,
       ADAPTER: adapter,
       PORT: '0',

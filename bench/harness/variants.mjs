@@ -8,7 +8,10 @@ const KID = 'bench-1';
 
 /**
  * The variants. `path` is what the load hits; `auth` says how the runner obtains the credential;
- * `protectedRoute` means a request without it must be refused (checked before the load).
+ * `protectedRoute` means a request without it must be refused (checked before the load); `env` is
+ * added to the app's environment. `bare-spin` is a calibration, not a contender: what a known,
+ * fixed amount of server CPU per request does to the ratio on the machine of the run, so that the
+ * ratios of one machine can be read against another's.
  */
 export const BENCH_VARIANTS = [
   { name: 'bare', label: 'bare Nest', path: '/api/orders', auth: 'none' },
@@ -17,6 +20,13 @@ export const BENCH_VARIANTS = [
     label: "bare Nest + the full stack's response headers only (constants)",
     path: '/api/orders',
     auth: 'none',
+  },
+  {
+    name: 'bare-spin',
+    label: 'calibration: bare Nest + 10 us of pure CPU per request (a busy loop)',
+    path: '/api/orders',
+    auth: 'none',
+    env: { BENCH_SPIN_US: '10' },
   },
   {
     name: 'rampart-jwt',

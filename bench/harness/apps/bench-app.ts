@@ -24,6 +24,7 @@ import { RampartThrottleModule } from './rampart-throttle.module';
 const MODULES: Readonly<Record<string, Type>> = {
   bare: BareModule,
   'bare-headers': BareModule,
+  'bare-spin': BareModule,
   'rampart-jwt': RampartJwtModule,
   'glued-jwt': GluedJwtModule,
   'rampart-session': RampartSessionModule,
@@ -49,8 +50,9 @@ const RAMPART_HEADERS: readonly (readonly [string, string])[] = [
 
 /**
  * `BENCH_SPIN_US`: microseconds of pure CPU (a busy loop, nothing allocated) added to every
- * request, ahead of everything else. A calibration for the profiler: it shows what any extra
- * server CPU costs on this machine's loopback beyond itself (see the README, Performance).
+ * request, ahead of everything else. A calibration (the `bare-spin` variant of `npm run bench`,
+ * and the profiler): it shows what a fixed amount of server CPU per request does to the ratio on
+ * this machine, beyond itself (see the README, Performance).
  */
 function spinMicros(): number {
   const value = Number(process.env.BENCH_SPIN_US ?? '0');
