@@ -17,22 +17,14 @@ import {
   startNode,
   startRedis,
 } from './lib.mjs';
+import { BENCH_VARIANTS } from './variants.mjs';
 
 const [variant = 'rampart-jwt', adapter = 'fastify'] = process.argv.slice(2);
 const DURATION = envNumber('PROFILE_DURATION', 15);
 const APP = join(BENCH_DIST, 'bench', 'harness', 'apps', 'bench-app.js');
 const LOAD = join(REPO_ROOT, 'bench', 'harness', 'load.mjs');
-const PATHS = {
-  bare: '/api/orders',
-  'bare-headers': '/api/orders',
-  'rampart-jwt': '/api/orders',
-  'glued-jwt': '/api/orders',
-  'rampart-session': '/api/me',
-  'express-session': '/api/me',
-  'express-session-helmet': '/api/me',
-  'rampart-throttle': '/api/ping',
-  'nestlab-throttle': '/api/ping',
-};
+const VARIANT = BENCH_VARIANTS.find((candidate) => candidate.name === variant);
+if (VARIANT === undefined) throw new Error(`unknown variant "${variant}"`);
 
 const dir = await mkdtemp(join(tmpdir(), 'rampart-prof-'));
 const keys = es256KeyPair();
@@ -43,7 +35,7 @@ const app = await startNode([APP], {
   env: {
     BENCH_VARIANT: variant,
     ADAPTER: adapter,
-    BENCH_SPIN_US: process.env.BENCH_SPIN_US ?? '0',
+    BENCH_SPIN_US: process.env.BENCH_SPIN_US ?? VARIANT.env?.BENCH_SPIN_US ?? '0',
     PORT: '0',
     NODE_ENV: 'production',
     REDIS_URL: redis.url,
@@ -62,7 +54,7 @@ if (variant.endsWith('-session')) {
     .map((c) => c.split(';')[0])
     .join('; ');
 }
-const url = `${app.url}${PATHS[variant]}`;
+const url = `${app.url}${VARIANT.path}`;
 const load = await new Promise((resolve, reject) => {
   const child = spawn(
     process.execPath,
