@@ -12,10 +12,11 @@ import type { ThrottleAlgorithm } from './throttle-rule.interface';
  * The key holds the algorithm's state as one string of big-endian doubles (`struct.pack`): fixed
  * window `start, count, blocked`, sliding window `index, current, previous, blocked`, token
  * bucket `level, updated, blocked`; every value an integer, which a double holds exactly up to
- * 2^53. One GET and one SET with `PX` per hit: Redis spends about 7 us on a hit, where a hash read
- * with HMGET and written with HSET and PEXPIRE, its numbers formatted as text, took about 10 us
- * (`npm run bench:throttle`). A key holding anything else (another type, a string of another
- * length) makes the script fail, and the hit with it: it is never read as a fresh key.
+ * 2^53. One GET and one SET with `PX` per hit: Redis spent about 7 us on the sliding window's hit
+ * under `redis-benchmark`, where a hash read with HMGET and written with HSET and PEXPIRE, its
+ * numbers formatted as text, took about 10 us (`npm run bench:throttle` prints what a hit costs
+ * Redis now). A key holding anything else (another type, a string of another length) makes the
+ * script fail, and the hit with it: it is never read as a fresh key.
  *
  * The time is Redis's own (`TIME`), so instances with skewed clocks share one timeline. Redis 5+
  * replicates a script by its effects, so a script may read `TIME` before writing (Redis 7 always
