@@ -54,11 +54,12 @@ describe('libs/security/package.json', () => {
     expect(library.license).toBe('MIT');
   });
 
-  it('exports the root, ./testing and ./package.json, and names its schematics', () => {
+  it('exports the root, ./express, ./testing and ./package.json, and names its schematics', () => {
     expect(library.main).toBe('./index.js');
     expect(library.types).toBe('./index.d.ts');
     expect(library.exports).toEqual({
       '.': { types: './index.d.ts', default: './index.js' },
+      './express': { types: './express/index.d.ts', default: './express/index.js' },
       './testing': { types: './testing/index.d.ts', default: './testing/index.js' },
       './package.json': './package.json',
     });
@@ -88,10 +89,11 @@ describe('libs/security/package.json', () => {
     expect(differing).toEqual([]);
   });
 
-  it('leaves Nest, rxjs and reflect-metadata to the app; @nestjs/testing and express are optional', () => {
+  it('leaves Nest, rxjs and reflect-metadata to the app; @nestjs/testing and Express are optional', () => {
     expect(Object.keys(library.peerDependencies).sort()).toEqual([
       '@nestjs/common',
       '@nestjs/core',
+      '@nestjs/platform-express',
       '@nestjs/testing',
       'express',
       'reflect-metadata',
@@ -99,6 +101,8 @@ describe('libs/security/package.json', () => {
       'typescript',
     ]);
     expect(library.peerDependenciesMeta).toEqual({
+      // Loaded only by the ./express entry point.
+      '@nestjs/platform-express': { optional: true },
       '@nestjs/testing': { optional: true },
       // Loaded only on the Express adapter, which brings it.
       express: { optional: true },
@@ -107,5 +111,16 @@ describe('libs/security/package.json', () => {
     for (const name of ['@nestjs/common', '@nestjs/core', 'rxjs', 'reflect-metadata']) {
       expect(library.dependencies[name]).toBeUndefined();
     }
+  });
+
+  it('imports @nestjs/platform-express only from the ./express entry point', () => {
+    const express = join(__dirname, 'src', 'express');
+    const importers = shippedSources(join(__dirname, 'src'))
+      .filter((file) =>
+        importedPackages(readFileSync(file, 'utf8')).includes('@nestjs/platform-express'),
+      )
+      .map((file) => relative(__dirname, file));
+    expect(importers.length).toBeGreaterThan(0);
+    expect(importers.filter((file) => !join(__dirname, file).startsWith(express))).toEqual([]);
   });
 });

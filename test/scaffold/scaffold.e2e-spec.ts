@@ -165,6 +165,7 @@ describe('scaffolding an app with the packed library', () => {
       'package/index.js',
       'package/index.d.ts',
       'package/testing/index.js',
+      'package/express/index.js',
       'package/schematics/collection.json',
       'package/schematics/init/init.factory.js',
       'package/schematics/init/schema.json',
@@ -175,18 +176,20 @@ describe('scaffolding an app with the packed library', () => {
       expect(files).toContain(file);
     }
     expect(files.filter((file) => /\.(spec|test)\.(js|ts)$/.test(file))).toEqual([]);
-    // Both entry points resolve by package name from the app, as `require` does.
+    // The entry points resolve by package name from the app, as `require` does.
     const resolved = await run(
       process.execPath,
       [
         '-e',
         "const t = require('@rampart/security/testing'); const s = require('@rampart/security');" +
-          'console.log(typeof t.bearer, typeof t.createSecurityTestingApp, typeof s.SecurityModule)',
+          "const e = require('@rampart/security/express');" +
+          'console.log(typeof t.bearer, typeof t.createSecurityTestingApp, typeof s.SecurityModule,' +
+          ' typeof e.PrototypedExpressAdapter)',
       ],
       app,
     );
     expectSuccess(resolved);
-    expect(resolved.stdout.trim()).toBe('function function function');
+    expect(resolved.stdout.trim()).toBe('function function function function');
   });
 
   it('init adds SecurityModule, a user provider and .env.example, and says what to do next', async () => {
