@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PrototypedExpressAdapter } from '@rampart/security/express';
 import { AppModule } from './app.module';
 import { httpsOptionsFromEnv } from './security-options';
 
@@ -21,6 +22,8 @@ async function bootstrap(): Promise<void> {
       : adapter === 'express'
         ? await NestFactory.create(
             AppModule,
+            // Requests born with Express's prototypes: see PrototypedExpressAdapter.
+            new PrototypedExpressAdapter(),
             // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest's options type is a class of optional fields, documented to take a literal
             httpsOptions === undefined ? {} : { httpsOptions },
           )
