@@ -96,7 +96,7 @@ async function count(variant, adapter, env, dir) {
         ...variant.env,
         PATH: process.env.PATH,
         HOME: process.env.HOME,
-        BENCH_VARIANT: variant.name,
+        BENCH_VARIANT: variant.app ?? variant.name,
         ADAPTER: adapter,
         PORT: String(port),
         NODE_ENV: 'production',

@@ -33,7 +33,8 @@ const app = await startNode([APP], {
   name: variant,
   nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200'],
   env: {
-    BENCH_VARIANT: variant,
+    ...VARIANT.env,
+    BENCH_VARIANT: VARIANT.app ?? variant,
     ADAPTER: adapter,
     BENCH_SPIN_US: process.env.BENCH_SPIN_US ?? VARIANT.env?.BENCH_SPIN_US ?? '0',
     PORT: '0',

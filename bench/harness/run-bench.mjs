@@ -64,7 +64,7 @@ async function startVariant(variant, adapter, env) {
     env: {
       ...env,
       ...variant.env,
-      BENCH_VARIANT: variant.name,
+      BENCH_VARIANT: variant.app ?? variant.name,
       ADAPTER: adapter,
       PORT: '0',
       NODE_ENV: 'production',
@@ -197,6 +197,12 @@ async function main() {
       ['rampart-session', 'express-session'],
       ['rampart-session', 'express-session-helmet'],
       ['rampart-throttle', 'nestlab-throttle'],
+      // PrototypedExpressAdapter: Rampart against bare Nest on the same adapter, and what the
+      // adapter itself is worth.
+      ['rampart-jwt-prototyped', 'bare-prototyped'],
+      ['rampart-session-prototyped', 'bare-prototyped'],
+      ['rampart-session-prototyped', 'express-session-helmet-prototyped'],
+      ['bare-prototyped', 'bare'],
     ];
     for (const [ours, theirs] of pairs) {
       const a = find(adapter, ours);

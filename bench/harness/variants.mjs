@@ -6,10 +6,57 @@ const ISSUER = 'https://bench.rampart.local';
 const AUDIENCE = 'bench-api';
 const KID = 'bench-1';
 
+const PROTOTYPED = {
+  adapters: ['express'],
+  env: { BENCH_EXPRESS_PROTOTYPED: '1' },
+};
+
+/**
+ * Four of the Express variants again, on Rampart's `PrototypedExpressAdapter` (requests born with
+ * Express's prototypes; see its documentation): `app` names the bench app they run.
+ */
+const EXPRESS_PROTOTYPED = [
+  {
+    ...PROTOTYPED,
+    name: 'bare-prototyped',
+    app: 'bare',
+    label: 'bare Nest, on PrototypedExpressAdapter',
+    path: '/api/orders',
+    auth: 'none',
+  },
+  {
+    ...PROTOTYPED,
+    name: 'rampart-jwt-prototyped',
+    app: 'rampart-jwt',
+    label: 'Rampart JWT + roles + throttle + headers (memory), on PrototypedExpressAdapter',
+    path: '/api/orders',
+    auth: 'bearer',
+    protectedRoute: true,
+  },
+  {
+    ...PROTOTYPED,
+    name: 'rampart-session-prototyped',
+    app: 'rampart-session',
+    label: 'Rampart sessions on Redis (+ headers), on PrototypedExpressAdapter',
+    path: '/api/me',
+    auth: 'cookie',
+    protectedRoute: true,
+  },
+  {
+    ...PROTOTYPED,
+    name: 'express-session-helmet-prototyped',
+    app: 'express-session-helmet',
+    label: 'express-session + connect-redis + helmet + no-store, on PrototypedExpressAdapter',
+    path: '/api/me',
+    auth: 'cookie',
+    protectedRoute: true,
+  },
+];
+
 /**
  * The variants. `path` is what the load hits; `auth` says how the runner obtains the credential;
  * `protectedRoute` means a request without it must be refused (checked before the load); `env` is
- * added to the app's environment. `bare-spin` is a calibration, not a contender: what a known,
+ * added to the app's environment; `app`, when given, is the bench app to run (default: `name`). `bare-spin` is a calibration, not a contender: what a known,
  * fixed amount of server CPU per request does to the ratio on the machine of the run, so that the
  * ratios of one machine can be read against another's.
  */
@@ -77,6 +124,7 @@ export const BENCH_VARIANTS = [
     path: '/api/ping',
     auth: 'none',
   },
+  ...EXPRESS_PROTOTYPED,
 ];
 
 /**

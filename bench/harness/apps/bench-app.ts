@@ -10,6 +10,7 @@ import { RedisStore } from 'connect-redis';
 import session from 'express-session';
 import helmet from 'helmet';
 import { createClient } from 'redis';
+import { PrototypedExpressAdapter } from '../../../libs/security/src/express/prototyped-express.adapter';
 import { NO_STORE_PLAN } from '../../../libs/security/src/hardening/headers/no-store';
 import { resolveSecurityHeadersOptions } from '../../../libs/security/src/hardening/headers/resolve-security-headers-options';
 import { BareModule } from './bare.module';
@@ -105,7 +106,10 @@ async function bootstrap(): Promise<void> {
     }
     app = fastifyApp;
   } else if (adapter === 'express') {
-    app = await NestFactory.create(module, { logger: [...logger] });
+    app =
+      process.env.BENCH_EXPRESS_PROTOTYPED === '1'
+        ? await NestFactory.create(module, new PrototypedExpressAdapter(), { logger: [...logger] })
+        : await NestFactory.create(module, { logger: [...logger] });
     if (spinUs > 0) {
       app.use((_request: unknown, _response: unknown, next: () => void) => {
         spin(spinUs);
