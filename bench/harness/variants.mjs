@@ -13,7 +13,8 @@ const PROTOTYPED = {
 
 /**
  * Four of the Express variants again, on Rampart's `PrototypedExpressAdapter` (requests born with
- * Express's prototypes; see its documentation): `app` names the bench app they run.
+ * Express's prototypes; see its documentation): `app` names the bench app they run. The two
+ * session variants are `optional`: they run only when named in `BENCH_VARIANTS`.
  */
 const EXPRESS_PROTOTYPED = [
   {
@@ -37,6 +38,7 @@ const EXPRESS_PROTOTYPED = [
     ...PROTOTYPED,
     name: 'rampart-session-prototyped',
     app: 'rampart-session',
+    optional: true,
     label: 'Rampart sessions on Redis (+ headers), on PrototypedExpressAdapter',
     path: '/api/me',
     auth: 'cookie',
@@ -46,6 +48,7 @@ const EXPRESS_PROTOTYPED = [
     ...PROTOTYPED,
     name: 'express-session-helmet-prototyped',
     app: 'express-session-helmet',
+    optional: true,
     label: 'express-session + connect-redis + helmet + no-store, on PrototypedExpressAdapter',
     path: '/api/me',
     auth: 'cookie',
@@ -56,7 +59,8 @@ const EXPRESS_PROTOTYPED = [
 /**
  * The variants. `path` is what the load hits; `auth` says how the runner obtains the credential;
  * `protectedRoute` means a request without it must be refused (checked before the load); `env` is
- * added to the app's environment; `app`, when given, is the bench app to run (default: `name`). `bare-spin` is a calibration, not a contender: what a known,
+ * added to the app's environment; `app`, when given, is the bench app to run (default: `name`); an `optional` variant runs only when
+ * named in `BENCH_VARIANTS`. `bare-spin` is a calibration, not a contender: what a known,
  * fixed amount of server CPU per request does to the ratio on the machine of the run, so that the
  * ratios of one machine can be read against another's.
  */
