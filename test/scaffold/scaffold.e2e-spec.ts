@@ -200,6 +200,9 @@ describe('scaffolding an app with the packed library', () => {
     expect(exit.stdout).toContain('CREATE .env.example');
     expect(exit.stdout).toContain('UPDATE src/app.module.ts');
     expect(exit.stdout).toContain('Rampart is set up. Next:');
+    expect(exit.stdout).toContain(
+      "5. On Express, create the app on new PrototypedExpressAdapter() from '@rampart/security/express' in main.ts",
+    );
     expect(read('src/app.module.ts')).toBe(`import { Module } from '@nestjs/common';
 import { AppController } from './app.controller';
 import { AppService } from './app.service';

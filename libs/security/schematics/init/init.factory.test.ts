@@ -205,6 +205,18 @@ describe('init', () => {
     expect(logs).toEqual([NEXT_STEPS]);
   });
 
+  it('points an Express app at PrototypedExpressAdapter in its next steps', async () => {
+    const { logs } = await runSchematic(
+      'init',
+      {},
+      applicationTree({}, { '@nestjs/platform-express': '^12.0.0' }),
+    );
+    expect(logs).toEqual([
+      `${NEXT_STEPS}
+  5. On Express, create the app on new PrototypedExpressAdapter() from '@rampart/security/express' in main.ts: same behaviour, about 2.5x the requests per second.`,
+    ]);
+  });
+
   it('uses forRootAsync with ConfigService when the app depends on @nestjs/config', async () => {
     const { tree, logs } = await runSchematic(
       'init',
