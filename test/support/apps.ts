@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
-import { Test, type TestingModuleBuilder } from '@nestjs/testing';
+import { Test, type TestingModule, type TestingModuleBuilder } from '@nestjs/testing';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { StoreOptions } from '@rampart/security';
+import { PrototypedExpressAdapter } from '@rampart/security/express';
 
 export type AdapterName = 'express' | 'fastify';
 export type StoreName = 'memory' | 'redis';
@@ -26,6 +27,17 @@ export function storeOptions(store: StoreName, prefix = `test:${randomUUID()}:`)
   return { type: 'redis', url, keyPrefix: prefix };
 }
 
+/**
+ * The adapter of the Express scenarios: Nest's own by default; Rampart's `PrototypedExpressAdapter`
+ * with `E2E_EXPRESS_ADAPTER=prototyped` (`npm test` runs the e2e project both ways).
+ */
+function expressAdapter(): PrototypedExpressAdapter | undefined {
+  const choice = process.env.E2E_EXPRESS_ADAPTER ?? 'nest';
+  if (choice === 'nest') return undefined;
+  if (choice === 'prototyped') return new PrototypedExpressAdapter();
+  throw new Error(`E2E_EXPRESS_ADAPTER must be "nest" or "prototyped", got "${choice}".`);
+}
+
 /** Compiles `module`, creates the app on `adapter`, initialises it (listening on no port). */
 export async function startApp(
   module: Type | DynamicModule,
@@ -36,11 +48,18 @@ export async function startApp(
   const app =
     adapter === 'fastify'
       ? ref.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false })
-      : ref.createNestApplication({ logger: false });
+      : createOnExpress(ref);
   await app.init();
   if (adapter === 'fastify')
     await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
   return app;
+}
+
+function createOnExpress(ref: TestingModule): INestApplication {
+  const adapter = expressAdapter();
+  return adapter === undefined
+    ? ref.createNestApplication({ logger: false })
+    : ref.createNestApplication(adapter, { logger: false });
 }
 
 /** A clock tests move by hand (`advance`), for expiry without sleeping. */
