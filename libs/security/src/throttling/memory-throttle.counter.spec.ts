@@ -341,6 +341,30 @@ describe('MemoryThrottleCounter', () => {
       }
     });
 
+    it('counts one key apart under each algorithm and window, and bounds them together', async () => {
+      const log = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      try {
+        const { counter, at } = counterWithClock({ maxKeys: 3 });
+        const sliding: ThrottleRule = { ...rule, algorithm: 'sliding-window' };
+        const longer: ThrottleRule = { ...rule, windowMs: 2_000 };
+        expect((await counter.hit('k', rule)).allowed).toBe(true);
+        expect((await counter.hit('k', sliding)).allowed).toBe(true);
+        expect((await counter.hit('k', longer)).allowed).toBe(true);
+        expect((await counter.hit('k', rule)).allowed).toBe(false);
+        expect(counter.size).toBe(3);
+        await expect(
+          counter.hit('k', { ...rule, algorithm: 'token-bucket' }),
+        ).rejects.toBeInstanceOf(StoreUnavailableException);
+        at(60_000); // every key has run out: the next hit sweeps them all
+        expect((await counter.hit('other', rule)).allowed).toBe(true);
+        expect(counter.size).toBe(1);
+        expect((await counter.hit('k', longer)).allowed).toBe(true);
+        expect(counter.size).toBe(2);
+      } finally {
+        log.mockRestore();
+      }
+    });
+
     it('sweeps keys that ran out at most once a minute, on a hit', async () => {
       const { counter, at } = counterWithClock();
       for (let index = 0; index < 100; index++) await counter.hit(`k${index}`, rule);

@@ -47,8 +47,10 @@ const FULL_SWEEP_INTERVAL_MS = 1_000;
  * It cannot be shared: with several instances, each counts on its own and a client gets
  * `limit` hits per instance. Use {@link RedisThrottleCounter} then.
  *
- * Keys are stored as `<algorithm>:<windowMs>:<key>`, the layout of the Redis counter without its
- * `<keyPrefix>throttle:`.
+ * Keys are grouped by algorithm and window, as the Redis counter's `<algorithm>:<windowMs>:<key>`
+ * keys are: the same `key` under two rules counts twice. A hit looks `key` up as given, without
+ * building a longer string: V8 keeps a string's hash on the string, so a caller that passes the
+ * same string object on every hit (the throttling guard does) pays for hashing it once.
  *
  * @example
  * const counter = new MemoryThrottleCounter({ maxKeys: 10_000 });
@@ -56,7 +58,10 @@ const FULL_SWEEP_INTERVAL_MS = 1_000;
  */
 export class MemoryThrottleCounter implements ThrottleCounter, OnApplicationShutdown {
   private readonly logger = new Logger(MemoryThrottleCounter.name);
-  private readonly entries = new Map<string, Entry>();
+  /** algorithm -> windowMs -> key -> entry. */
+  private readonly rules = new Map<string, Map<number, Map<string, Entry>>>();
+  /** Entries in all the maps of {@link rules}. */
+  private count = 0;
   private readonly maxKeys: number;
   private readonly now: () => number;
   private lastSweepAtMs: number;
@@ -95,7 +100,7 @@ export class MemoryThrottleCounter implements ThrottleCounter, OnApplicationShut
    * metrics.gauge('throttle_keys', counter.size);
    */
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
   /**
@@ -119,7 +124,8 @@ export class MemoryThrottleCounter implements ThrottleCounter, OnApplicationShut
    * counter.onApplicationShutdown();
    */
   onApplicationShutdown(): void {
-    this.entries.clear();
+    this.rules.clear();
+    this.count = 0;
   }
 
   /**
@@ -135,23 +141,40 @@ export class MemoryThrottleCounter implements ThrottleCounter, OnApplicationShut
     const checked = checkThrottleRule(rule);
     const nowMs = this.now();
     if (nowMs - this.lastSweepAtMs >= SWEEP_INTERVAL_MS) this.sweep(nowMs);
-    const storageKey = `${checked.algorithm}:${checked.windowMs}:${key}`;
-    const entry = this.entries.get(storageKey);
+    const entries = this.entriesOf(checked.algorithm, checked.windowMs);
+    const entry = entries.get(key);
     const live = entry !== undefined && entry.expiresAtMs > nowMs ? entry : undefined;
     if (entry === undefined) this.makeRoom(nowMs);
     const { state, result } = applyHit(live?.state, checked, nowMs);
     const expiresAtMs = nowMs + result.resetMs;
-    if (entry === undefined) this.entries.set(storageKey, { state, expiresAtMs });
-    else {
+    if (entry === undefined) {
+      entries.set(key, { state, expiresAtMs });
+      this.count += 1;
+    } else {
       entry.state = state;
       entry.expiresAtMs = expiresAtMs;
     }
     return result;
   }
 
+  /** The entries of one algorithm and window, created empty on first use. */
+  private entriesOf(algorithm: string, windowMs: number): Map<string, Entry> {
+    let windows = this.rules.get(algorithm);
+    if (windows === undefined) {
+      windows = new Map();
+      this.rules.set(algorithm, windows);
+    }
+    let entries = windows.get(windowMs);
+    if (entries === undefined) {
+      entries = new Map();
+      windows.set(windowMs, entries);
+    }
+    return entries;
+  }
+
   /** Ensures a new key fits, sweeping when full; refuses (fails closed) when it still does not. */
   private makeRoom(nowMs: number): void {
-    if (this.entries.size < this.maxKeys) {
+    if (this.count < this.maxKeys) {
       this.full = false;
       return;
     }
@@ -159,7 +182,7 @@ export class MemoryThrottleCounter implements ThrottleCounter, OnApplicationShut
       this.lastFullSweepAtMs = nowMs;
       this.sweep(nowMs);
     }
-    if (this.entries.size < this.maxKeys) return;
+    if (this.count < this.maxKeys) return;
     if (!this.full) {
       this.full = true;
       this.logger.error(
@@ -174,8 +197,16 @@ export class MemoryThrottleCounter implements ThrottleCounter, OnApplicationShut
   /** Deletes the keys whose state has run out by `nowMs`. */
   private sweep(nowMs: number): void {
     this.lastSweepAtMs = nowMs;
-    for (const [key, entry] of this.entries) {
-      if (entry.expiresAtMs <= nowMs) this.entries.delete(key);
+    for (const windows of this.rules.values()) {
+      for (const [windowMs, entries] of windows) {
+        for (const [key, entry] of entries) {
+          if (entry.expiresAtMs > nowMs) continue;
+          entries.delete(key);
+          this.count -= 1;
+        }
+        // Windows can come from per-request settings: an emptied one is not kept.
+        if (entries.size === 0) windows.delete(windowMs);
+      }
     }
   }
 }

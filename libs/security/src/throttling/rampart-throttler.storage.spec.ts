@@ -110,6 +110,37 @@ describe('RampartThrottlerStorage', () => {
       expect((await storage.increment('b:key', 60_000, 1, 0, 'a')).isBlocked).toBe(true);
     });
 
+    it('follows a throttler whose limit or window changes between requests', async () => {
+      const { storage } = storageWithClock();
+      expect(await storage.increment('k', 60_000, 3, 0, 'default')).toMatchObject({
+        totalHits: 1,
+      });
+      expect(await storage.increment('k', 60_000, 3, 0, 'default')).toMatchObject({
+        totalHits: 2,
+      });
+      // A per-request limit (`@Throttle({ default: { limit: (context) => ... } })`) went down.
+      expect((await storage.increment('k', 60_000, 2, 0, 'default')).isBlocked).toBe(true);
+      expect((await storage.increment('k', 60_000, 3, 0, 'default')).isBlocked).toBe(false);
+      // Another window is another count.
+      expect(await storage.increment('k', 30_000, 3, 0, 'default')).toMatchObject({
+        totalHits: 1,
+        timeToExpire: 30,
+      });
+      expect((await storage.increment('k', 60_000, 0, 0, 'default')).isBlocked).toBe(true);
+      expect((await storage.increment('k', 60_000, 4, 0, 'default')).isBlocked).toBe(false);
+    });
+
+    it('keeps counting a client whose key has left the remembered keys', async () => {
+      const { storage } = storageWithClock();
+      expect((await storage.increment('first', 60_000, 2, 0, 'default')).totalHits).toBe(1);
+      for (let index = 0; index < 10_001; index++) {
+        await storage.increment(`client-${index}`, 60_000, 2, 0, 'default');
+      }
+      expect((await storage.increment('first', 60_000, 2, 0, 'default')).totalHits).toBe(2);
+      expect((await storage.increment('first', 60_000, 2, 0, 'default')).isBlocked).toBe(true);
+      expect((await storage.increment('client-0', 60_000, 2, 0, 'default')).totalHits).toBe(2);
+    });
+
     it('rounds a fractional ttl and blockDuration up, and a fractional limit down', async () => {
       const { storage, at } = storageWithClock();
       await storage.increment('k', 999.5, 2.7, 0.2, 'default');
@@ -166,12 +197,16 @@ describe('RampartThrottlerStorage', () => {
         { algorithms: { 'per user': 'token-bucket' } },
       );
       await storage.increment('abc', 60_000, 3, 120_000, 'per user');
-      expect(hit).toHaveBeenCalledWith('throttler:per%20user:abc', {
-        algorithm: 'token-bucket',
-        limit: 3,
-        windowMs: 60_000,
-        blockMs: 120_000,
-      });
+      await storage.increment('abc', 60_000, 3, 120_000, 'per user');
+      await storage.increment('abc', 60_000, 3, 120_000, 'other');
+      expect(hit.mock.calls).toEqual([
+        ['throttler:per%20user:abc', rule('token-bucket')],
+        ['throttler:per%20user:abc', rule('token-bucket')],
+        ['throttler:other:abc', rule('fixed-window')],
+      ]);
+      function rule(algorithm: string) {
+        return { algorithm, limit: 3, windowMs: 60_000, blockMs: 120_000 };
+      }
     });
   });
 

@@ -70,6 +70,10 @@ const OPTION_PATH = 'throttling';
 export class RampartThrottlerStorage implements ThrottlerStorage {
   private readonly algorithms: ReadonlyMap<string, ThrottleAlgorithm>;
   private readonly defaultAlgorithm: ThrottleAlgorithm;
+  /** Per throttler name: its last rule, reused while the guard passes the same numbers. */
+  private readonly lastRules = new Map<string, PreparedRule>();
+  /** Per throttler name: guard key -> counter key, the same string for every hit of a client. */
+  private readonly counterKeys = new Map<string, Map<string, string>>();
 
   /**
    * @throws SecurityConfigurationError naming `throttling.algorithms.<name>` or
@@ -172,6 +176,28 @@ export class RampartThrottlerStorage implements ThrottlerStorage {
     blockDuration: number,
     throttlerName: string,
   ): { readonly rule: ThrottleRule } | ThrottlerStorageRecord {
+    const last = this.lastRules.get(throttlerName);
+    if (
+      last !== undefined &&
+      last.ttl === ttl &&
+      last.limit === limit &&
+      last.blockDuration === blockDuration
+    ) {
+      return last.hit;
+    }
+    const hit = this.prepareAnew(ttl, limit, blockDuration, throttlerName);
+    if ('rule' in hit) {
+      this.lastRules.set(throttlerName, { ttl, limit, blockDuration, hit: Object.freeze(hit) });
+    }
+    return hit;
+  }
+
+  private prepareAnew(
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): { readonly rule: ThrottleRule } | ThrottlerStorageRecord {
     const windowMs = Math.ceil(ttl);
     const blockMs = Math.ceil(Math.max(0, blockDuration));
     const wholeLimit = Math.floor(limit);
@@ -180,12 +206,42 @@ export class RampartThrottlerStorage implements ThrottlerStorage {
       return { totalHits: 1, timeToExpire: seconds, isBlocked: true, timeToBlockExpire: seconds };
     }
     const algorithm = this.algorithms.get(throttlerName) ?? this.defaultAlgorithm;
-    return { rule: { algorithm, limit: wholeLimit, windowMs, blockMs } };
+    return { rule: Object.freeze({ algorithm, limit: wholeLimit, windowMs, blockMs }) };
   }
 
+  /**
+   * `throttler:<name>:<key>`, remembered for the most recent {@link COUNTER_KEYS_MAX_ENTRIES}
+   * keys of each throttler: a client's next hit passes the counter the same string, whose hash V8
+   * has kept, instead of a new one to hash (about 0.4 us for these 82 characters).
+   */
   private counterKey(throttlerName: string, key: string): string {
-    return `throttler:${encodeURIComponent(throttlerName)}:${key}`;
+    let keys = this.counterKeys.get(throttlerName);
+    if (keys === undefined) {
+      keys = new Map();
+      this.counterKeys.set(throttlerName, keys);
+    }
+    let counterKey = keys.get(key);
+    if (counterKey === undefined) {
+      counterKey = `throttler:${encodeURIComponent(throttlerName)}:${key}`;
+      if (keys.size >= COUNTER_KEYS_MAX_ENTRIES) {
+        const oldest = keys.keys().next();
+        if (oldest.done !== true) keys.delete(oldest.value);
+      }
+      keys.set(key, counterKey);
+    }
+    return counterKey;
   }
+}
+
+/** Most counter keys remembered per throttler (see `counterKey`); the oldest goes first. */
+const COUNTER_KEYS_MAX_ENTRIES = 10_000;
+
+/** A throttler's rule with the guard's numbers it was made from. */
+interface PreparedRule {
+  readonly ttl: number;
+  readonly limit: number;
+  readonly blockDuration: number;
+  readonly hit: { readonly rule: ThrottleRule };
 }
 
 /** A malformed rule names its throttler; any other error (a store outage) passes unchanged. */

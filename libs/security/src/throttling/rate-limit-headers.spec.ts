@@ -28,6 +28,21 @@ describe('rateLimitHeaders', () => {
   });
 
   describe("'draft-8'", () => {
+    it('builds the policy again when the numbers of a limit change', () => {
+      expect(rateLimitHeaders([SUSTAINED], 'draft-8')['ratelimit-policy']).toBe(
+        '"default";q=100;w=60',
+      );
+      expect(rateLimitHeaders([{ ...SUSTAINED, limit: 50 }], 'draft-8')['ratelimit-policy']).toBe(
+        '"default";q=50;w=60',
+      );
+      expect(
+        rateLimitHeaders([{ ...SUSTAINED, windowSeconds: 30 }], 'draft-8')['ratelimit-policy'],
+      ).toBe('"default";q=100;w=30');
+      expect(rateLimitHeaders([SUSTAINED], 'draft-8')).toEqual({
+        ratelimit: '"default";r=40;t=50',
+        'ratelimit-policy': '"default";q=100;w=60',
+      });
+    });
     it('names every limit, in the order counted, in RateLimit and RateLimit-Policy', () => {
       expect(rateLimitHeaders([SUSTAINED, BURST], 'draft-8')).toEqual({
         ratelimit: '"default";r=40;t=50, "burst";r=2;t=1',

@@ -52,14 +52,46 @@ export function rateLimitHeaders(
 ): Record<string, string> {
   if (entries.length === 0 || format === false) return {};
   if (format === 'draft-6') return draft6Headers(entries);
+  if (entries.length === 1) {
+    const entry = entries[0] as RateLimitEntry;
+    return { ratelimit: limitItem(entry), 'ratelimit-policy': policyOf(entry) };
+  }
   let limits = '';
   let policies = '';
   for (const entry of entries) {
     const separator = limits === '' ? '' : ', ';
-    limits += `${separator}"${entry.name}";r=${String(entry.remaining)};t=${String(entry.resetSeconds)}`;
-    policies += `${separator}"${entry.name}";q=${String(entry.limit)};w=${String(entry.windowSeconds)}`;
+    limits += `${separator}${limitItem(entry)}`;
+    policies += `${separator}${policyItem(entry)}`;
   }
   return { ratelimit: limits, 'ratelimit-policy': policies };
+}
+
+function limitItem(entry: RateLimitEntry): string {
+  return `"${entry.name}";r=${String(entry.remaining)};t=${String(entry.resetSeconds)}`;
+}
+
+function policyItem(entry: RateLimitEntry): string {
+  return `"${entry.name}";q=${String(entry.limit)};w=${String(entry.windowSeconds)}`;
+}
+
+/** The last policy item built per limit name: it changes only when the limit or window does. */
+const policies = new Map<string, { limit: number; windowSeconds: number; item: string }>();
+
+/**
+ * {@link policyItem}, reusing the last one built for the name while its numbers are the same
+ * (names are configured, so the map stays small).
+ */
+function policyOf(entry: RateLimitEntry): string {
+  const last = policies.get(entry.name);
+  if (
+    last !== undefined &&
+    last.limit === entry.limit &&
+    last.windowSeconds === entry.windowSeconds
+  )
+    return last.item;
+  const item = policyItem(entry);
+  policies.set(entry.name, { limit: entry.limit, windowSeconds: entry.windowSeconds, item });
+  return item;
 }
 
 /** Draft 6: the limit closest to refusing (fewest remaining; on a tie, the later reset). */
