@@ -28,7 +28,14 @@ function sign(privateKey: KeyObject, claims: Record<string, unknown> = {}, kid =
 }
 
 function contextFor(token: string): { context: ExecutionContext; request: SecurityRequest } {
-  const request = { headers: { authorization: `Bearer ${token}` } } as unknown as SecurityRequest;
+  return contextForHeader(`Bearer ${token}`);
+}
+
+function contextForHeader(authorization: string): {
+  context: ExecutionContext;
+  request: SecurityRequest;
+} {
+  const request = { headers: { authorization } } as unknown as SecurityRequest;
   const http = { getRequest: () => request, getResponse: () => ({}), getNext: () => undefined };
   const context = {
     getType: () => 'http',
@@ -105,6 +112,35 @@ describe('JwtAuthenticator: verified-token cache', () => {
     const { context, request } = contextFor(token);
     const principal = await authenticator.authenticate(context);
     expect(request.user).toBe(principal);
+  });
+
+  it('finds a remembered token under every header form BEARER accepts, and only those', async () => {
+    const authenticator = make();
+    const token = sign(privateKey);
+    await authenticate(authenticator, token);
+    const use = async (header: string): Promise<Principal> =>
+      authenticator.authenticate(contextForHeader(header).context);
+    for (const header of [`bearer ${token}`, `BEARER ${token}`, `bEaReR    ${token}`]) {
+      await expect(use(header)).resolves.toMatchObject({ id: 'u-1' });
+    }
+    expect(verify).toHaveBeenCalledTimes(1);
+    for (const header of [
+      `Bearer ${token} `,
+      `Bearer ${token} x`,
+      `Bearer ${token}\u00a0`,
+      `Bearer\t${token}`,
+      `Bearer\u00a0${token}`,
+      ` Bearer ${token}`,
+      `Bearerx ${token}`,
+      `Bearer${token}`,
+      `Basic ${token}`,
+      'Bearer ',
+      'Bearer     ',
+      'Bearer',
+    ]) {
+      await expect(use(header)).rejects.toBeInstanceOf(InvalidTokenException);
+    }
+    await expect(use(`Bearer ${token}`)).resolves.toMatchObject({ id: 'u-1' });
   });
 
   it('refuses a remembered token once it is revoked, and forgets it', async () => {

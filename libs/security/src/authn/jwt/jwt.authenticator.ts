@@ -16,6 +16,30 @@ import { VerifiedTokenCache } from './verified-token-cache';
 
 const BEARER = /^bearer +(\S+)$/i;
 
+/**
+ * What follows `Bearer` (any case) and the spaces after it, or `undefined` when the header does
+ * not start so. Unlike BEARER, it does not check that the rest is one token: see `authenticate`.
+ */
+function afterBearerScheme(header: string): string | undefined {
+  // `| 0x20` lower-cases an ASCII letter, and maps no other character onto one: the same
+  // case-insensitivity as BEARER's `i` flag (without `u`) for these six letters.
+  if (
+    header.length < 8 ||
+    (header.charCodeAt(0) | 0x20) !== 0x62 || // b
+    (header.charCodeAt(1) | 0x20) !== 0x65 || // e
+    (header.charCodeAt(2) | 0x20) !== 0x61 || // a
+    (header.charCodeAt(3) | 0x20) !== 0x72 || // r
+    (header.charCodeAt(4) | 0x20) !== 0x65 || // e
+    (header.charCodeAt(5) | 0x20) !== 0x72 || // r
+    header.charCodeAt(6) !== 0x20
+  ) {
+    return undefined;
+  }
+  let start = 7;
+  while (header.charCodeAt(start) === 0x20) start += 1;
+  return start < header.length ? header.slice(start) : undefined;
+}
+
 function guardFor(strategy: JwtStrategy): IAuthGuard {
   const PassportGuard = AuthGuard(strategy.strategyName);
   class RampartJwtGuard extends PassportGuard {
@@ -71,10 +95,18 @@ export class JwtAuthenticator implements Authenticator {
    */
   authenticate(context: ExecutionContext): MaybePromise<Principal> {
     const request = httpRequestOf<SecurityRequest>(context);
-    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
-    if (token === undefined) throw new InvalidTokenException();
-    const cached = this.verified.get(token);
-    if (cached === undefined) return this.verifyInFull(context, request, token);
+    const header = request.headers.authorization ?? '';
+    // A token verified before is looked up without running BEARER over the whole header: every
+    // token in the cache was captured by BEARER, so a header whose text after `Bearer` and its
+    // spaces equals one is a header BEARER captures that same token from.
+    const candidate = afterBearerScheme(header);
+    const cached = candidate === undefined ? undefined : this.verified.get(candidate);
+    if (candidate === undefined || cached === undefined) {
+      const token = BEARER.exec(header)?.[1];
+      if (token === undefined) throw new InvalidTokenException();
+      return this.verifyInFull(context, request, token);
+    }
+    const token = candidate;
     let reaccepted: MaybePromise<Principal | undefined>;
     try {
       reaccepted = cached.owner.reaccept(cached.verified, request);
