@@ -33,6 +33,42 @@ describe('readSessionCookie', () => {
   ])('reads %j as %j', (header, expected) => {
     expect(readSessionCookie(header, NAME)).toEqual(expected);
   });
+
+  it('reads every header as splitting on ";" and trimming each pair would', () => {
+    // The straightforward reading it replaced, as the reference.
+    const reference = (header: string | string[], name: string) => {
+      const text = Array.isArray(header) ? header.join('; ') : header;
+      let found: string | undefined;
+      for (const pair of text.split(';')) {
+        const equals = pair.indexOf('=');
+        if (equals === -1 || pair.slice(0, equals).trim() !== name) continue;
+        let value = pair.slice(equals + 1).trim();
+        if (value.length >= 2 && value.startsWith('"') && value.endsWith('"'))
+          value = value.slice(1, -1);
+        if (found !== undefined) return { state: 'ambiguous' };
+        found = value;
+      }
+      return found === undefined ? { state: 'absent' } : { state: 'present', value: found };
+    };
+    // Pieces that make names, values and separators, with every character trim() removes and
+    // some it keeps (U+180E, U+200B).
+    const pieces = [NAME, NAME, 'x', 'abc', '=', '=', ';', ';', ' ', '"', '\t', '\n', '\v', '\f'];
+    pieces.push('\r', '\u00a0', '\u1680', '\u2000', '\u200a', '\u200b', '\u180e', '\u2028');
+    pieces.push('\u2029', '\u202f', '\u205f', '\u3000', '\ufeff', '\u0085');
+    let seed = 42; // mulberry32: a fixed sequence, so that a failure repeats
+    const random = (below: number): number => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let mixed = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
+      return ((mixed ^ (mixed >>> 14)) >>> 0) % below;
+    };
+    const text = (): string =>
+      Array.from({ length: random(12) }, () => pieces[random(pieces.length)]).join('');
+    for (let index = 0; index < 20_000; index++) {
+      const header = random(10) === 0 ? [text(), text()] : text();
+      expect([header, readSessionCookie(header, NAME)]).toEqual([header, reference(header, NAME)]);
+    }
+  });
 });
 
 describe('sessionCookieName', () => {

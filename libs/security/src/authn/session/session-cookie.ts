@@ -51,18 +51,53 @@ export function readSessionCookie(
 ): SessionCookie {
   if (header === undefined) return ABSENT;
   const text = Array.isArray(header) ? header.join('; ') : header;
+  // The pairs between semicolons, read in place: a name is compared where it stands, and only a
+  // matching cookie's value is copied out. Each character is scanned a bounded number of times.
   let found: string | undefined;
-  for (const pair of text.split(';')) {
-    const equals = pair.indexOf('=');
-    if (equals === -1) continue;
-    if (pair.slice(0, equals).trim() !== name) continue;
-    let value = pair.slice(equals + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"'))
-      value = value.slice(1, -1);
-    if (found !== undefined) return AMBIGUOUS;
-    found = value;
+  let equals = -1;
+  for (let start = 0; start <= text.length;) {
+    let end = text.indexOf(';', start);
+    if (end === -1) end = text.length;
+    if (equals < start) {
+      equals = text.indexOf('=', start);
+      if (equals === -1) break; // no pair with a value further on
+    }
+    if (equals < end && isNameBetween(text, start, equals, name)) {
+      let value = text.slice(equals + 1, end).trim();
+      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"'))
+        value = value.slice(1, -1);
+      if (found !== undefined) return AMBIGUOUS;
+      found = value;
+    }
+    start = end + 1;
   }
   return found === undefined ? ABSENT : { state: 'present', value: found };
+}
+
+/** Whether `text` from `start` to `end`, trimmed as `String.prototype.trim()` does, is `name`. */
+function isNameBetween(text: string, start: number, end: number, name: string): boolean {
+  let from = start;
+  let to = end;
+  while (from < to && isTrimmed(text.charCodeAt(from))) from += 1;
+  while (to > from && isTrimmed(text.charCodeAt(to - 1))) to -= 1;
+  return to - from === name.length && text.startsWith(name, from);
+}
+
+/** The characters `String.prototype.trim()` removes: white space and line terminators. */
+function isTrimmed(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 /**
