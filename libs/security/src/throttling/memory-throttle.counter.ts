@@ -1,4 +1,5 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { innerMap } from '../core/inner-map';
 import { assertKnownKeys, describe, readNumber, readObject } from '../core/option-readers';
 import { SecurityConfigurationError } from '../errors/security-configuration.error';
 import { StoreUnavailableException } from '../errors/store-unavailable.exception';
@@ -141,7 +142,7 @@ export class MemoryThrottleCounter implements ThrottleCounter, OnApplicationShut
     const checked = checkThrottleRule(rule);
     const nowMs = this.now();
     if (nowMs - this.lastSweepAtMs >= SWEEP_INTERVAL_MS) this.sweep(nowMs);
-    const entries = this.entriesOf(checked.algorithm, checked.windowMs);
+    const entries = innerMap(innerMap(this.rules, checked.algorithm), checked.windowMs);
     const entry = entries.get(key);
     const live = entry !== undefined && entry.expiresAtMs > nowMs ? entry : undefined;
     if (entry === undefined) this.makeRoom(nowMs);
@@ -155,21 +156,6 @@ export class MemoryThrottleCounter implements ThrottleCounter, OnApplicationShut
       entry.expiresAtMs = expiresAtMs;
     }
     return result;
-  }
-
-  /** The entries of one algorithm and window, created empty on first use. */
-  private entriesOf(algorithm: string, windowMs: number): Map<string, Entry> {
-    let windows = this.rules.get(algorithm);
-    if (windows === undefined) {
-      windows = new Map();
-      this.rules.set(algorithm, windows);
-    }
-    let entries = windows.get(windowMs);
-    if (entries === undefined) {
-      entries = new Map();
-      windows.set(windowMs, entries);
-    }
-    return entries;
   }
 
   /** Ensures a new key fits, sweeping when full; refuses (fails closed) when it still does not. */
