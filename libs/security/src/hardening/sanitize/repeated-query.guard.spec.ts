@@ -96,6 +96,73 @@ describe('RepeatedQueryGuard', () => {
     },
   );
 
+  describe('an inherited query (Express 5: a getter on the prototype) without a query string', () => {
+    /** Requests sharing one prototype whose `query` getter counts its reads. */
+    function requestsOf(parse: () => unknown): {
+      make(url: string): { url: string; query: unknown };
+      reads(): number;
+    } {
+      let reads = 0;
+      const prototype = {};
+      Object.defineProperty(prototype, 'query', {
+        configurable: true,
+        get: () => {
+          reads += 1;
+          return parse();
+        },
+      });
+      return {
+        make: (url) =>
+          Object.assign(Object.create(prototype) as { url: string; query: unknown }, { url }),
+        reads: () => reads,
+      };
+    }
+
+    it('is read once per prototype when it reads as empty, and left in place', () => {
+      const requests = requestsOf(() => Object.create(null) as object);
+      const guard = guardFor('reject');
+      for (const url of ['/search', '/search?', '/other']) {
+        const request = requests.make(url);
+        expect(guard.canActivate(contextOf(request))).toBe(true);
+        expect(Object.hasOwn(request, 'query')).toBe(false);
+      }
+      expect(requests.reads()).toBe(1);
+      // Another guard instance keeps its own answer.
+      guardFor('reject').canActivate(contextOf(requests.make('/search')));
+      expect(requests.reads()).toBe(2);
+    });
+
+    it('is replaced on every request when it does not read as empty', () => {
+      const requests = requestsOf(() => ({}));
+      const guard = guardFor('reject');
+      for (let i = 0; i < 3; i++) {
+        const request = requests.make('/search');
+        expect(guard.canActivate(contextOf(request))).toBe(true);
+        expect(Object.hasOwn(request, 'query')).toBe(true);
+        expect(Object.getPrototypeOf(request.query)).toBeNull();
+        expect(Reflect.ownKeys(request.query as object)).toEqual([]);
+      }
+      expect(requests.reads()).toBe(1);
+    });
+
+    it("still reads a request's own query when its prototype's reads as empty", () => {
+      const requests = requestsOf(() => Object.create(null) as object);
+      const guard = guardFor('reject');
+      guard.canActivate(contextOf(requests.make('/search')));
+      const request = requests.make('/search');
+      const assigned = { injected: 'by a middleware' };
+      Object.defineProperty(request, 'query', {
+        value: assigned,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+      expect(guard.canActivate(contextOf(request))).toBe(true);
+      expect(request.query).not.toBe(assigned);
+      expect(Reflect.ownKeys(request.query as object)).toEqual([]);
+    });
+  });
+
   it('replaces a plain query property too (Fastify)', () => {
     const request = { url: '/search?tag=x', query: { tag: 'x' } };
     guardFor('reject').canActivate(contextOf(request, 'tagged'));

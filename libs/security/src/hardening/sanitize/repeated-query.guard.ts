@@ -38,6 +38,8 @@ export class RepeatedQueryGuard implements CanActivate {
   private readonly policy: RepeatedQueryPolicy;
   /** A set per `@QueryArrays()` metadata array, built on its first request. */
   private readonly listSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+  /** Per request prototype, whether an inherited `query` reads as empty without a query string. */
+  private readonly emptyByPrototype = new WeakMap<object, boolean>();
 
   constructor(
     protected readonly reflector: Reflector,
@@ -55,7 +57,7 @@ export class RepeatedQueryGuard implements CanActivate {
     // which on Express saves a property on the request, and with it a new hidden class; anything
     // else (Fastify's router gives `{}`) is replaced by one.
     if (queryString === '') {
-      if (!isEmptyDictionary(request.query))
+      if (!this.readsAsEmpty(request))
         replaceQuery(request, Object.create(null) as NormalizedQuery);
       return true;
     }
@@ -67,6 +69,26 @@ export class RepeatedQueryGuard implements CanActivate {
     }
     replaceQuery(request, result.query);
     return true;
+  }
+
+  /**
+   * Whether `request.query`, on a URL without a query string, already is an empty prototype-less
+   * object. A `query` of the request's own (Fastify's, or one a middleware assigned) is read. One
+   * the request inherits is Express 5's getter, which parses the URL again on every read: it is
+   * read on the first such request of each prototype (one per Express application) and the answer
+   * kept, because on Express every read cost a query parse and, on a request whose hidden class is
+   * its own (see `RequestSlot`), missed V8's caches three times.
+   */
+  private readsAsEmpty(request: QueryRequest): boolean {
+    const prototype: unknown = Object.getPrototypeOf(request);
+    if (Object.hasOwn(request, 'query') || prototype === null || typeof prototype !== 'object')
+      return isEmptyDictionary(request.query);
+    let empty = this.emptyByPrototype.get(prototype);
+    if (empty === undefined) {
+      empty = isEmptyDictionary(request.query);
+      this.emptyByPrototype.set(prototype, empty);
+    }
+    return empty;
   }
 
   /** The route's `@QueryArrays()` names, the method's beating the controller's. */
