@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { ServerResponse } from 'node:http';
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
@@ -340,6 +341,21 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
     res: Record<string, unknown>;
   } {
     return { req: httpRequestOf(context), res: httpResponseOf(context) };
+  }
+
+  /**
+   * Sets a header: on a Node.js response (Express's) with `setHeader()`, which is what Express's
+   * `res.header()` comes to for these names and values; on anything else (a Fastify reply) as
+   * `ThrottlerGuard` does. Express gives every response a hidden class of its own (see
+   * `RequestSlot`), so reading `header` off it missed V8's caches on every request.
+   */
+  protected override setResponseHeader(
+    res: Record<string, unknown>,
+    name: string,
+    value: string | number,
+  ): void {
+    if (res instanceof ServerResponse) res.setHeader(name, value);
+    else super.setResponseHeader(res, name, value);
   }
 
   /**

@@ -132,10 +132,9 @@ export class JwtAuthenticator implements Authenticator {
     token: string,
     principal: Principal | undefined,
   ): MaybePromise<Principal> {
-    if (principal !== undefined) {
-      request.user = principal;
-      return principal;
-    }
+    // `request.user` is the guard's to set: a second store of it on an Express request, whose
+    // hidden class is new after the first, misses V8's caches (see `RequestSlot`).
+    if (principal !== undefined) return principal;
     // The key it verified with is gone or replaced: verify it again, in full.
     this.verified.forget(token);
     return this.verifyInFull(context, request, token);
