@@ -266,7 +266,7 @@ function matches(layer: ExpressLayer, path: string): boolean {
 
 function refuse(response: ServerResponse, next: Next, limit: number): void {
   // The rest of the body is never read: close the connection after the 413 instead of draining it.
-  if (!response.headersSent) response.setHeader('Connection', 'close');
+  if (!response.headersSent) response.setHeader('connection', 'close');
   next(new BodyTooLargeException(limit));
 }
 

@@ -96,7 +96,7 @@ export class ScannedUploadInterceptor implements NestInterceptor {
       // The rest of the body is not read: close the connection rather than drain it.
       const response = nodeResponseOf(http.getResponse<object>());
       if (response !== undefined && !response.headersSent)
-        response.setHeader('Connection', 'close');
+        response.setHeader('connection', 'close');
       this.report(error, request);
       throw error;
     }
