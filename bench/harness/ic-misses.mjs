@@ -15,7 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import {
+  BENCH_APP_LISTENING,
   BENCH_DIST,
+  benchAppEnv,
   REPO_ROOT,
   envNumber,
   es256KeyPair,
@@ -57,15 +59,8 @@ async function logOf(variant, env, dir) {
   const app = await startNode([APP], {
     name: variant.name,
     nodeArgs: ['--log-ic', `--logfile=${logfile}`, '--no-logfile-per-isolate'],
-    env: {
-      ...env,
-      ...variant.env,
-      BENCH_VARIANT: variant.app ?? variant.name,
-      ADAPTER: adapter,
-      PORT: '0',
-      NODE_ENV: 'production',
-    },
-    listening: /bench app listening on (http:\/\/\S+)/,
+    env: benchAppEnv(variant, adapter, env),
+    listening: BENCH_APP_LISTENING,
   });
   let restMiddle = 0;
   try {

@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import {
   BENCH_DIST,
+  benchAppEnv,
   REPO_ROOT,
   envNumber,
   es256KeyPair,
@@ -92,14 +93,9 @@ async function count(variant, adapter, env, dir) {
     {
       cwd: REPO_ROOT,
       env: {
-        ...env,
-        ...variant.env,
+        ...benchAppEnv(variant, adapter, env, port),
         PATH: process.env.PATH,
         HOME: process.env.HOME,
-        BENCH_VARIANT: variant.app ?? variant.name,
-        ADAPTER: adapter,
-        PORT: String(port),
-        NODE_ENV: 'production',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

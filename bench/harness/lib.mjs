@@ -130,6 +130,24 @@ export async function redisUsedMemory(port) {
   return Number(/used_memory:(\d+)/.exec(info)?.[1]);
 }
 
+/** What a bench app prints once it listens; group 1 is its URL. */
+export const BENCH_APP_LISTENING = /bench app listening on (http:\/\/\S+)/;
+
+/**
+ * The environment of the bench app (`bench-app.js`) running `variant` on `adapter`: `extra` (keys,
+ * Redis URL), then the variant's own, then what selects the variant, the adapter and the port.
+ */
+export function benchAppEnv(variant, adapter, extra = {}, port = 0) {
+  return {
+    ...extra,
+    ...variant.env,
+    BENCH_VARIANT: variant.app ?? variant.name,
+    ADAPTER: adapter,
+    PORT: String(port),
+    NODE_ENV: 'production',
+  };
+}
+
 /**
  * Spawns `node <args>` with `env` and resolves once its output matches `listening` (group 1 is the
  * URL). `stop()` SIGTERMs it (SIGKILL after 5 s).

@@ -9,7 +9,9 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  BENCH_APP_LISTENING,
   BENCH_DIST,
+  benchAppEnv,
   REPO_ROOT,
   envNumber,
   es256KeyPair,
@@ -33,17 +35,15 @@ const app = await startNode([APP], {
   name: variant,
   nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200'],
   env: {
-    ...VARIANT.env,
-    BENCH_VARIANT: VARIANT.app ?? variant,
-    ADAPTER: adapter,
+    ...benchAppEnv(VARIANT, adapter, {
+      REDIS_URL: redis.url,
+      BENCH_JWT_PRIVATE_KEY: keys.privateKeyPem,
+      BENCH_JWT_PUBLIC_KEY: keys.publicKeyPem,
+    }),
     BENCH_SPIN_US: process.env.BENCH_SPIN_US ?? VARIANT.env?.BENCH_SPIN_US ?? '0',
-    PORT: '0',
-    NODE_ENV: 'production',
-    REDIS_URL: redis.url,
-    BENCH_JWT_PRIVATE_KEY: keys.privateKeyPem,
-    BENCH_JWT_PUBLIC_KEY: keys.publicKeyPem,
   },
-  listening: /bench app listening on (http:\/\/\S+)/,
+
+  listening: BENCH_APP_LISTENING,
 });
 const headers = {};
 if (variant.endsWith('-jwt'))

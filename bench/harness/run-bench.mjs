@@ -15,7 +15,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import {
+  BENCH_APP_LISTENING,
   BENCH_DIST,
+  benchAppEnv,
   REPO_ROOT,
   cpuMicros,
   envNumber,
@@ -65,15 +67,8 @@ function runLoad(url, headers, durationSeconds) {
 async function startVariant(variant, adapter, env) {
   const app = await startNode([APP], {
     name: `${variant.name} (${adapter})`,
-    env: {
-      ...env,
-      ...variant.env,
-      BENCH_VARIANT: variant.app ?? variant.name,
-      ADAPTER: adapter,
-      PORT: '0',
-      NODE_ENV: 'production',
-    },
-    listening: /bench app listening on (http:\/\/\S+)/,
+    env: benchAppEnv(variant, adapter, env),
+    listening: BENCH_APP_LISTENING,
   });
   const url = `${app.url}${variant.path}`;
   const headers = await credentialHeaders(variant, app.url, env.BENCH_JWT_PRIVATE_KEY);
