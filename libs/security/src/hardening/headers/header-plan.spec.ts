@@ -171,6 +171,35 @@ describe('applyHeaderPlan', () => {
       'set x-frame-options: DENY',
     ]);
   });
+
+  it('writes every pair of a compiled (frozen) plan, in order, on every response', () => {
+    const compiled = resolveSecurityHeadersOptions(undefined).plan;
+    expect(Object.isFrozen(compiled.set[0])).toBe(true);
+    const expected = [
+      'remove x-powered-by',
+      ...DEFAULT_PLAN.set.map(([name, value]) => `set ${name}: ${value}`),
+    ];
+    for (let response = 0; response < 3; response++) {
+      const { target, calls } = nodeResponse();
+      applyHeaderPlan(target, compiled);
+      expect(calls).toEqual(expected);
+    }
+  });
+
+  it('keeps plans apart: two plans with the same names write their own values', () => {
+    const deny: HeaderPlan = { set: [['x-frame-options', 'DENY']], remove: [] };
+    const sameOrigin: HeaderPlan = { set: [['x-frame-options', 'SAMEORIGIN']], remove: [] };
+    const calls = [deny, sameOrigin, deny].map((each) => {
+      const response = nodeResponse();
+      applyHeaderPlan(response.target, each);
+      return response.calls;
+    });
+    expect(calls).toEqual([
+      ['set x-frame-options: DENY'],
+      ['set x-frame-options: SAMEORIGIN'],
+      ['set x-frame-options: DENY'],
+    ]);
+  });
 });
 
 describe('setResponseHeader', () => {
