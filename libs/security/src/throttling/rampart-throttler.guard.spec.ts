@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { SkipThrottle, Throttle, ThrottlerGuard, type ThrottlerStorage } from '@nestjs/throttler';
@@ -10,6 +11,7 @@ import { RampartThrottlerGuard, THROTTLER_METADATA } from './rampart-throttler.g
 import { RampartThrottlerStorage } from './rampart-throttler.storage';
 import type { RateLimitHeadersFormat } from './rate-limit-headers';
 import type { ThrottleCounter } from './throttle-counter.interface';
+import type { ThrottleRule } from './throttle-rule.interface';
 
 class ExposedGuard extends RampartThrottlerGuard {
   key(context: ExecutionContext, suffix: string, name: string): string {
@@ -225,9 +227,12 @@ describe('RampartThrottlerGuard on the memory counter (counted without awaiting)
     return guard;
   }
 
-  function request(ip: string): { context: ExecutionContext; headers: Map<string, unknown> } {
+  function request(
+    ip: string,
+    userId?: string,
+  ): { context: ExecutionContext; headers: Map<string, unknown> } {
     const headers = new Map<string, unknown>();
-    const req = { ip, headers: {} };
+    const req = { ip, headers: {}, ...(userId === undefined ? {} : { user: { id: userId } }) };
     const res = { header: (name: string, value: unknown): void => void headers.set(name, value) };
     const context = {
       getType: () => 'http',
@@ -273,6 +278,49 @@ describe('RampartThrottlerGuard on the memory counter (counted without awaiting)
       await expect(guard.canActivate(first.context)).resolves.toBe(true);
       expect([...first.headers.keys()]).toEqual(names);
       if (format === 'draft-6') expect(first.headers.get('ratelimit-remaining')).toBe('1');
+    },
+  );
+
+  it.each(['now', 'promise'] as const)(
+    "counts each principal and each client IP apart, under @nestjs/throttler's keys (%s)",
+    async (kind) => {
+      const memory = new MemoryThrottleCounter();
+      const keys: string[] = [];
+      const record = (key: string): void => void keys.push(key);
+      const counter: ThrottleCounter =
+        kind === 'now'
+          ? Object.assign(memory, {
+              hitNow: (key: string, rule: ThrottleRule) => {
+                record(key);
+                return MemoryThrottleCounter.prototype.hitNow.call(memory, key, rule);
+              },
+            })
+          : { hit: (key, rule) => (record(key), memory.hit(key, rule)) };
+      const guard = await guardOn(counter);
+      const clients = [
+        ['198.51.100.1', 'u-1'],
+        ['198.51.100.1', 'u-2'],
+        ['198.51.100.1', '198.51.100.1'],
+        ['198.51.100.1', undefined],
+        ['198.51.100.2', undefined],
+      ] as const;
+      // Twice each: within the limit of 2, and the second time from memory.
+      for (const [ip, user] of [...clients, ...clients]) {
+        await expect(guard.canActivate(request(ip, user).context)).resolves.toBe(true);
+      }
+      const keyOf = (tracker: string): string =>
+        `throttler:default:${hash('sha256', `Routes-list-default-${tracker}`, 'hex')}`;
+      const expected = [
+        keyOf('user:u-1'),
+        keyOf('user:u-2'),
+        keyOf('user:198.51.100.1'),
+        keyOf('ip:198.51.100.1'),
+        keyOf('ip:198.51.100.2'),
+      ];
+      expect(keys).toEqual([...expected, ...expected]);
+      await expect(
+        guard.canActivate(request('198.51.100.9', 'u-2').context),
+      ).rejects.toBeInstanceOf(TooManyRequestsException);
     },
   );
 

@@ -28,6 +28,7 @@ import { rateLimitHeaders, type RateLimitEntry } from './rate-limit-headers';
 import type { ResolvedThrottleRule } from './resolve-throttling-options';
 import { ThrottleCounter } from './throttle-counter.interface';
 import { ThrottleCredentialsMetadata } from './throttle-credentials.decorator';
+import { ThrottleKeyMemo } from './throttle-key-memo';
 import type { ThrottleResult } from './throttle-result.interface';
 import { RampartThrottlerStorage, type ThrottlerStorageRecord } from './rampart-throttler.storage';
 import type { StoreOutagePolicy } from './throttling-options.interface';
@@ -101,6 +102,10 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
   private readonly keyHashes = new Map<string, string>();
   /** Per handler, per controller class: the throttlers with the route's decorators applied. */
   private readonly routes = new RouteMemo<readonly RouteThrottler[]>();
+  /** Counter keys by principal id, then route throttler, for the path without a promise. */
+  private readonly userKeys = new ThrottleKeyMemo<RouteThrottler>(KEY_HASH_CACHE_MAX_ENTRIES);
+  /** Counter keys by client IP (anonymous requests), then route throttler. */
+  private readonly ipKeys = new ThrottleKeyMemo<RouteThrottler>(KEY_HASH_CACHE_MAX_ENTRIES);
 
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
@@ -209,7 +214,9 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
     }
     const routes = this.routeThrottlers(context);
     for (const route of routes) if (!route.answersNow) return undefined;
-    let tracker: string | undefined;
+    const { user } = req as unknown as SecurityRequest;
+    const keys = user === undefined ? this.ipKeys : this.userKeys;
+    let client: string | undefined;
     for (const route of routes) {
       const { throttler } = route;
       const skipIf = throttler.skipIf ?? this.commonOptions.skipIf;
@@ -217,8 +224,12 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
       const limit = route.limit as number;
       const ttl = route.ttl as number;
       const blockDuration = (route.blockDuration ?? ttl) as number;
-      tracker ??= this.trackerOf(req as unknown as SecurityRequest);
-      const key = this.generateKey(context, tracker, throttler.name);
+      client ??= user === undefined ? this.clientIpKey(req as unknown as SecurityRequest) : user.id;
+      let key = keys.get(client, route);
+      if (key === undefined) {
+        key = this.generateKey(context, trackerFor(user !== undefined, client), throttler.name);
+        keys.set(client, route, key);
+      }
       let record: ThrottlerStorageRecord;
       try {
         record = storage.incrementNow(key, ttl, limit, blockDuration, throttler.name);
@@ -369,8 +380,8 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
 
   private trackerOf(request: SecurityRequest): string {
     return request.user === undefined
-      ? `ip:${this.clientIpKey(request)}`
-      : `user:${request.user.id}`;
+      ? trackerFor(false, this.clientIpKey(request))
+      : trackerFor(true, request.user.id);
   }
 
   /**
@@ -513,6 +524,11 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
     }
     return entries;
   }
+}
+
+/** `user:<principal id>` or `ip:<client IP key>`: see `getTracker`. */
+function trackerFor(authenticated: boolean, client: string): string {
+  return `${authenticated ? 'user' : 'ip'}:${client}`;
 }
 
 /** A setting as a number once and for all, or the function that gives it per request. */
