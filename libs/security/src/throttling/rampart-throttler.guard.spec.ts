@@ -5,6 +5,7 @@ import { SkipThrottle, Throttle, ThrottlerGuard, type ThrottlerStorage } from '@
 import { SecurityEvents } from '../audit/security-events';
 import { systemClock } from '../core/security-clock';
 import type { ResolvedSecurityOptions } from '../core/resolved-security-options.interface';
+import { StoreUnavailableException } from '../errors/store-unavailable.exception';
 import { TooManyRequestsException } from '../errors/too-many-requests.exception';
 import { MemoryThrottleCounter } from './memory-throttle.counter';
 import { RampartThrottlerGuard, THROTTLER_METADATA } from './rampart-throttler.guard';
@@ -12,6 +13,7 @@ import { RampartThrottlerStorage } from './rampart-throttler.storage';
 import type { RateLimitHeadersFormat } from './rate-limit-headers';
 import type { ThrottleCounter } from './throttle-counter.interface';
 import type { ThrottleRule } from './throttle-rule.interface';
+import type { StoreOutagePolicy } from './throttling-options.interface';
 
 class ExposedGuard extends RampartThrottlerGuard {
   key(context: ExecutionContext, suffix: string, name: string): string {
@@ -193,21 +195,40 @@ describe('RampartThrottlerGuard: @Throttle() and @SkipThrottle() of @nestjs/thro
   });
 });
 
-describe('RampartThrottlerGuard on the memory counter (counted without awaiting)', () => {
+describe('RampartThrottlerGuard: the memory counter, a store that answers later, the generic path', () => {
   class Routes {
     list(): void {}
   }
 
+  /**
+   * How a request is counted: `now`, on the memory counter without a promise; `promise`, on a
+   * counter seen only through its promise API, as the Redis counter is (one await per throttler);
+   * `generic`, the same counter under a subclass that overrides a hook (`shouldSkip`, changing
+   * nothing), which sends every request down `ThrottlerGuard`'s own path.
+   */
+  type Kind = 'now' | 'promise' | 'generic';
+  const KINDS: readonly Kind[] = ['now', 'promise', 'generic'];
+
+  class GenericPathGuard extends RampartThrottlerGuard {
+    protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+      return super.shouldSkip(context);
+    }
+  }
+
   /** The memory counter, or the same counter seen only through its promise API. */
-  function counterOf(kind: 'now' | 'promise'): ThrottleCounter {
+  function counterOf(kind: Kind): ThrottleCounter {
     const memory = new MemoryThrottleCounter();
     return kind === 'now' ? memory : { hit: (key, rule) => memory.hit(key, rule) };
   }
+
+  const guardClassOf = (kind: Kind): typeof RampartThrottlerGuard =>
+    kind === 'generic' ? GenericPathGuard : RampartThrottlerGuard;
 
   async function guardOn(
     counter: ThrottleCounter,
     Guard: typeof RampartThrottlerGuard = RampartThrottlerGuard,
     rateLimitHeaders: RateLimitHeadersFormat = 'draft-8',
+    onStoreUnavailable: StoreOutagePolicy = 'fail-open',
   ): Promise<RampartThrottlerGuard> {
     const guard = new Guard(
       { throttlers: [{ name: 'default', limit: 2, ttl: 60_000 }] },
@@ -215,7 +236,7 @@ describe('RampartThrottlerGuard on the memory counter (counted without awaiting)
       new Reflector(),
       {
         throttling: {
-          throttlers: [{ name: 'default', onStoreUnavailable: 'fail-open' }],
+          throttlers: [{ name: 'default', onStoreUnavailable }],
           clientIp: { throttleKey: (request: { ip: string }) => request.ip },
           rateLimitHeaders,
         },
@@ -244,10 +265,10 @@ describe('RampartThrottlerGuard on the memory counter (counted without awaiting)
     return { context, headers };
   }
 
-  it.each(['now', 'promise'] as const)(
+  it.each(KINDS)(
     'counts, answers the RateLimit headers and refuses past the limit alike (%s)',
     async (kind) => {
-      const guard = await guardOn(counterOf(kind));
+      const guard = await guardOn(counterOf(kind), guardClassOf(kind));
       const first = request('198.51.100.1');
       await expect(guard.canActivate(first.context)).resolves.toBe(true);
       expect(first.headers.get('ratelimit')).toMatch(/^"default";r=1;t=(59|60)$/);
@@ -281,7 +302,7 @@ describe('RampartThrottlerGuard on the memory counter (counted without awaiting)
     },
   );
 
-  it.each(['now', 'promise'] as const)(
+  it.each(KINDS)(
     "counts each principal and each client IP apart, under @nestjs/throttler's keys (%s)",
     async (kind) => {
       const memory = new MemoryThrottleCounter();
@@ -296,7 +317,7 @@ describe('RampartThrottlerGuard on the memory counter (counted without awaiting)
               },
             })
           : { hit: (key, rule) => (record(key), memory.hit(key, rule)) };
-      const guard = await guardOn(counter);
+      const guard = await guardOn(counter, guardClassOf(kind));
       const clients = [
         ['198.51.100.1', 'u-1'],
         ['198.51.100.1', 'u-2'],
@@ -321,6 +342,22 @@ describe('RampartThrottlerGuard on the memory counter (counted without awaiting)
       await expect(
         guard.canActivate(request('198.51.100.9', 'u-2').context),
       ).rejects.toBeInstanceOf(TooManyRequestsException);
+    },
+  );
+
+  it.each(KINDS.filter((kind) => kind !== 'now'))(
+    'applies the outage policy when the store fails, and passes other errors on (%s)',
+    async (kind) => {
+      let failure: Error = new StoreUnavailableException();
+      const failing: ThrottleCounter = { hit: () => Promise.reject(failure) };
+      const open = await guardOn(failing, guardClassOf(kind), 'draft-8', 'fail-open');
+      const passed = request('198.51.100.1');
+      await expect(open.canActivate(passed.context)).resolves.toBe(true);
+      expect([...passed.headers.keys()]).toEqual([]);
+      const closed = await guardOn(failing, guardClassOf(kind), 'draft-8', 'fail-closed');
+      await expect(closed.canActivate(request('198.51.100.1').context)).rejects.toBe(failure);
+      failure = new Error('a bug in the counter');
+      await expect(open.canActivate(request('198.51.100.1').context)).rejects.toBe(failure);
     },
   );
 

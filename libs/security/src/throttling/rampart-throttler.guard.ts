@@ -62,7 +62,7 @@ interface RouteThrottler {
   readonly blockDuration: NumberSetting | undefined;
   readonly getTracker: ThrottlerGetTrackerFunction;
   readonly generateKey: ThrottlerGenerateKeyFunction;
-  /** Plain numbers, and the guard's own tracker and key: it can be counted without a promise. */
+  /** Plain numbers, and the guard's own tracker and key (see `plainRoutes`). */
   readonly answersNow: boolean;
 }
 
@@ -102,7 +102,7 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
   private readonly keyHashes = new Map<string, string>();
   /** Per handler, per controller class: the throttlers with the route's decorators applied. */
   private readonly routes = new RouteMemo<readonly RouteThrottler[]>();
-  /** Counter keys by principal id, then route throttler, for the path without a promise. */
+  /** Counter keys by principal id, then route throttler, for plain routes (`plainRoutes`). */
   private readonly userKeys = new ThrottleKeyMemo<RouteThrottler>(KEY_HASH_CACHE_MAX_ENTRIES);
   /** Counter keys by client IP (anonymous requests), then route throttler. */
   private readonly ipKeys = new ThrottleKeyMemo<RouteThrottler>(KEY_HASH_CACHE_MAX_ENTRIES);
@@ -158,26 +158,40 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
     if (this.throttlers.length === 0 && !credentials) return Promise.resolve(true);
     const { req, res } = this.getRequestResponse(context);
     const entries: RateLimitEntry[] = [];
-    const allowed = this.throttleNow(context, req, entries);
-    if (allowed === undefined || credentials) {
-      // `handleRequest`, called per throttler on the awaited path, finds the list here.
-      this.counted.set(req, entries);
-      return this.finishLater(context, req, res, entries, allowed, credentials);
+    const routes = this.plainRoutes(context);
+    const storage = this.storageService;
+    if (routes !== undefined && storage instanceof RampartThrottlerStorage && storage.answersNow) {
+      const allowed = this.throttleNow(context, req, entries, routes, storage);
+      if (!credentials) {
+        this.writeRateLimitHeaders(res, entries);
+        return Promise.resolve(allowed);
+      }
+      return this.finishLater(context, req, res, entries, allowed, undefined, credentials);
     }
-    this.writeRateLimitHeaders(res, entries);
-    return Promise.resolve(allowed);
+    // `handleRequest`, called per throttler on the generic path, finds the list here.
+    if (routes === undefined) this.counted.set(req, entries);
+    return this.finishLater(context, req, res, entries, undefined, routes, credentials);
   }
 
-  /** The rest of `canActivate` when something in it must be awaited. */
+  /**
+   * The rest of `canActivate` when something in it must be awaited: the count itself, unless
+   * `counted` holds its outcome (through {@link throttleStored} for plain `routes`, else through
+   * {@link throttle}), then the credential limits.
+   */
   private async finishLater(
     context: ExecutionContext,
     req: Record<string, unknown>,
     res: Record<string, unknown>,
     entries: RateLimitEntry[],
     counted: boolean | undefined,
+    routes: readonly RouteThrottler[] | undefined,
     credentials: boolean,
   ): Promise<boolean> {
-    const allowed = counted ?? (await this.throttle(context));
+    const allowed =
+      counted ??
+      (routes === undefined
+        ? await this.throttle(context)
+        : await this.throttleStored(context, req, entries, routes));
     if (credentials) {
       await this.countCredentials(req as unknown as SecurityRequest & { body?: unknown }, entries);
     }
@@ -191,19 +205,14 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
   }
 
   /**
-   * {@link throttle} without a promise, or `undefined` when that cannot be: on the memory counter,
-   * for a route whose throttlers have plain numbers and Rampart's own tracker and key, with
-   * `shouldSkip`, `getTracker`, `generateKey` and `handleRequest` not overridden by a subclass.
-   * The same counting, headers, events and errors as the awaited path; what the request is counted
-   * against goes to `entries`.
+   * The route's throttlers when each has plain numbers and the guard's own tracker and key, and
+   * `shouldSkip`, `getTracker`, `generateKey` and `handleRequest` are not overridden by a
+   * subclass; else `undefined`, and the request takes the generic path ({@link throttle}). Plain
+   * routes are counted by {@link throttleNow} on the memory counter and by {@link throttleStored}
+   * on any other storage, with the same counting, headers, events and errors as the generic path,
+   * and without its promise per throttler for the tracker and the key.
    */
-  private throttleNow(
-    context: ExecutionContext,
-    req: Record<string, unknown>,
-    entries: RateLimitEntry[],
-  ): boolean | undefined {
-    const storage = this.storageService;
-    if (!(storage instanceof RampartThrottlerStorage) || !storage.answersNow) return undefined;
+  private plainRoutes(context: ExecutionContext): readonly RouteThrottler[] | undefined {
     if (
       this.shouldSkip !== RampartThrottlerGuard.prototype.shouldSkip ||
       this.getTracker !== RampartThrottlerGuard.prototype.getTracker ||
@@ -214,36 +223,105 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
     }
     const routes = this.routeThrottlers(context);
     for (const route of routes) if (!route.answersNow) return undefined;
+    return routes;
+  }
+
+  /**
+   * Counts a request on plain `routes` (see {@link plainRoutes}) on the memory counter, without a
+   * promise; what it is counted against goes to `entries`. {@link throttleStored} is the same
+   * loop with the store's answer awaited: change both alike.
+   */
+  private throttleNow(
+    context: ExecutionContext,
+    req: Record<string, unknown>,
+    entries: RateLimitEntry[],
+    routes: readonly RouteThrottler[],
+    storage: RampartThrottlerStorage,
+  ): boolean {
     const { user } = req as unknown as SecurityRequest;
-    const keys = user === undefined ? this.ipKeys : this.userKeys;
     let client: string | undefined;
     for (const route of routes) {
+      if (this.skips(context, route)) continue;
       const { throttler } = route;
-      const skipIf = throttler.skipIf ?? this.commonOptions.skipIf;
-      if (route.skip || skipIf?.(context) === true) continue;
       const limit = route.limit as number;
       const ttl = route.ttl as number;
       const blockDuration = (route.blockDuration ?? ttl) as number;
       client ??= user === undefined ? this.clientIpKey(req as unknown as SecurityRequest) : user.id;
-      let key = keys.get(client, route);
-      if (key === undefined) {
-        key = this.generateKey(context, trackerFor(user !== undefined, client), throttler.name);
-        keys.set(client, route, key);
-      }
+      const key = this.plainKey(context, route, user !== undefined, client);
       let record: ThrottlerStorageRecord;
       try {
         record = storage.incrementNow(key, ttl, limit, blockDuration, throttler.name);
       } catch (error) {
-        this.onStoreUnavailable(
-          error,
-          throttler.name,
-          this.policies.get(throttler.name) ?? 'fail-open',
-        );
+        this.onStoreUnavailable(error, throttler.name);
         continue;
       }
       this.account(req, entries, throttler.name, limit, ttl, record);
     }
     return true;
+  }
+
+  /**
+   * Counts a request on plain `routes` (see {@link plainRoutes}) on a storage that answers later
+   * (Redis, or a storage of the application's): one await per throttler, on the storage itself.
+   * The same loop as {@link throttleNow}: change both alike.
+   */
+  private async throttleStored(
+    context: ExecutionContext,
+    req: Record<string, unknown>,
+    entries: RateLimitEntry[],
+    routes: readonly RouteThrottler[],
+  ): Promise<boolean> {
+    const { user } = req as unknown as SecurityRequest;
+    let client: string | undefined;
+    for (const route of routes) {
+      if (this.skips(context, route)) continue;
+      const { throttler } = route;
+      const limit = route.limit as number;
+      const ttl = route.ttl as number;
+      const blockDuration = (route.blockDuration ?? ttl) as number;
+      client ??= user === undefined ? this.clientIpKey(req as unknown as SecurityRequest) : user.id;
+      const key = this.plainKey(context, route, user !== undefined, client);
+      let record: ThrottlerStorageRecord;
+      try {
+        record = await this.storageService.increment(
+          key,
+          ttl,
+          limit,
+          blockDuration,
+          throttler.name,
+        );
+      } catch (error) {
+        this.onStoreUnavailable(error, throttler.name);
+        continue;
+      }
+      this.account(req, entries, throttler.name, limit, ttl, record);
+    }
+    return true;
+  }
+
+  /** Whether `@SkipThrottle()` or the throttler's `skipIf` leaves the request uncounted by it. */
+  private skips(context: ExecutionContext, route: RouteThrottler): boolean {
+    const skipIf = route.throttler.skipIf ?? this.commonOptions.skipIf;
+    return route.skip || skipIf?.(context) === true;
+  }
+
+  /**
+   * `ThrottlerGuard`'s counter key of a client on a plain route, found by the client (the
+   * principal's id, or the client IP), a string the request already holds, instead of built anew.
+   */
+  private plainKey(
+    context: ExecutionContext,
+    route: RouteThrottler,
+    authenticated: boolean,
+    client: string,
+  ): string {
+    const keys = authenticated ? this.userKeys : this.ipKeys;
+    let key = keys.get(client, route);
+    if (key === undefined) {
+      key = this.generateKey(context, trackerFor(authenticated, client), route.throttler.name);
+      keys.set(client, route, key);
+    }
+    return key;
   }
 
   /**
@@ -256,10 +334,8 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
     if (await this.shouldSkip(context)) return true;
     let allowed = true;
     for (const route of this.routeThrottlers(context)) {
-      const { throttler } = route;
-      const skipIf = throttler.skipIf ?? this.commonOptions.skipIf;
-      if (route.skip || skipIf?.(context) === true) continue;
-      const { limit, ttl, blockDuration } = route;
+      if (this.skips(context, route)) continue;
+      const { throttler, limit, ttl, blockDuration } = route;
       const limitNow =
         typeof limit === 'number' ? limit : await settle(context, limit, 'limit', throttler.name);
       const ttlNow =
@@ -413,7 +489,7 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
     try {
       record = await this.storageService.increment(key, ttl, limit, blockDuration, name);
     } catch (error) {
-      return this.onStoreUnavailable(error, name, this.policies.get(name) ?? 'fail-open');
+      return this.onStoreUnavailable(error, name);
     }
     return this.account(req, this.entriesOf(req), name, limit, ttl, record);
   }
@@ -505,7 +581,11 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
   }
 
   /** Applies the outage policy: `true` (let through, uncounted) or a 503; other errors rethrown. */
-  private onStoreUnavailable(error: unknown, throttler: string, policy: StoreOutagePolicy): true {
+  private onStoreUnavailable(
+    error: unknown,
+    throttler: string,
+    policy: StoreOutagePolicy = this.policies.get(throttler) ?? 'fail-open',
+  ): true {
     if (!(error instanceof StoreUnavailableException)) throw error;
     this.events.emit({ type: 'throttle.store_unavailable', throttler, policy });
     if (policy === 'fail-closed') throw error;

@@ -83,6 +83,10 @@ class RecordingClient implements ThrottleRedisClient {
   }
 }
 
+/** The key of each hit, once (a hit that met `NOSCRIPT` is sent again with `EVAL`). */
+const sentKeys = (recording: RecordingClient): (string | undefined)[] =>
+  recording.calls.filter((call) => call.command === 'evalSha').map((call) => call.keys[0]);
+
 /**
  * Runs the real scripts with a fake Redis clock: `TIME` becomes two extra arguments. Keys are
  * left to expire after ten minutes instead of `resetMs`, so that the real time the test takes
@@ -279,6 +283,63 @@ describe('RedisThrottleCounter', () => {
       await recorded.hit('k', rule);
       await recorded.hit('k', rule);
       expect(recording.calls.map((call) => call.command)).toEqual(['evalSha', 'eval', 'evalSha']);
+    });
+
+    it('reads a rule that can still change on every hit', async () => {
+      const recording = new RecordingClient(typed(clientA));
+      const recorded = new RedisThrottleCounter(recording, { keyPrefix });
+      const rule = { algorithm: 'fixed-window' as ThrottleAlgorithm, limit: 1, windowMs: 60_000 };
+      expect(await recorded.hit('k', rule)).toMatchObject({ allowed: true, limit: 1 });
+      rule.limit = 3;
+      expect(await recorded.hit('k', rule)).toMatchObject({
+        allowed: true,
+        limit: 3,
+        remaining: 1,
+      });
+      rule.windowMs = 30_000;
+      expect(await recorded.hit('k', rule)).toMatchObject({ allowed: true, remaining: 2 });
+      rule.limit = 0;
+      await expect(recorded.hit('k', rule)).rejects.toThrow(RangeError);
+      expect(sentKeys(recording)).toEqual([
+        `${keyPrefix}throttle:fixed-window:60000:k`,
+        `${keyPrefix}throttle:fixed-window:60000:k`,
+        `${keyPrefix}throttle:fixed-window:30000:k`,
+      ]);
+    });
+
+    it('keeps each frozen rule apart when they alternate', async () => {
+      const recording = new RecordingClient(typed(clientA));
+      const recorded = new RedisThrottleCounter(recording, { keyPrefix });
+      const minute: ThrottleRule = Object.freeze({
+        algorithm: 'fixed-window',
+        limit: 2,
+        windowMs: 60_000,
+      });
+      const bucket: ThrottleRule = Object.freeze({
+        algorithm: 'token-bucket',
+        limit: 5,
+        windowMs: 600_000, // a token back every 2 minutes: none during the test
+      });
+      const results = [];
+      for (const rule of [minute, bucket, minute, bucket, minute]) {
+        results.push(await recorded.hit('k', rule));
+      }
+      expect(results.map(({ allowed, limit, remaining }) => [allowed, limit, remaining])).toEqual([
+        [true, 2, 1],
+        [true, 5, 4],
+        [true, 2, 0],
+        [true, 5, 3],
+        [false, 2, 0],
+      ]);
+      expect(sentKeys(recording)).toEqual(
+        [
+          'fixed-window:60000',
+          'token-bucket:600000',
+          'fixed-window:60000',
+          'token-bucket:600000',
+          'fixed-window:60000',
+        ].map((rule) => `${keyPrefix}throttle:${rule}:k`),
+      );
     });
 
     it('uses the default prefix rampart:', async () => {

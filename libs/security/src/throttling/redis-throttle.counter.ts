@@ -76,6 +76,8 @@ const OPTION_KEYS = ['keyPrefix', 'commandTimeoutMs'] as const;
 export class RedisThrottleCounter implements ThrottleCounter {
   private readonly keyPrefix: string;
   private readonly commandTimeoutMs: number;
+  /** The last frozen rule's call (see `callFor`). */
+  private lastCall: PreparedCall | undefined;
 
   /**
    * Takes a connected client; the counter never connects, closes or reconfigures it.
@@ -123,15 +125,12 @@ export class RedisThrottleCounter implements ThrottleCounter {
    */
   async hit(key: string, rule: ThrottleRule): Promise<ThrottleResult> {
     assertThrottleKey(key);
-    const { algorithm, limit, windowMs, blockMs } = checkThrottleRule(rule);
-    const call: ThrottleRedisScriptCall = {
-      keys: [`${this.keyPrefix}throttle:${algorithm}:${windowMs}:${key}`],
-      arguments: [String(limit), String(windowMs), String(blockMs)],
-    };
+    const call = this.callFor(rule);
+    const { limit } = call;
     let reply: unknown;
     try {
       reply = await withTimeout(
-        this.evalScript(THROTTLE_SCRIPTS[algorithm], call),
+        this.evalScript(call.script, { keys: [call.keyPrefix + key], arguments: call.arguments }),
         this.commandTimeoutMs,
       );
     } catch (error) {
@@ -143,6 +142,27 @@ export class RedisThrottleCounter implements ThrottleCounter {
     return toResult(reply, limit);
   }
 
+  /**
+   * The script, key prefix and arguments of `rule`, checked. Those of a frozen rule are kept
+   * until the next rule, which is how `RampartThrottlerStorage` passes them (one frozen rule per
+   * throttler, reused while its numbers are unchanged); a rule that can still change is checked
+   * on every hit.
+   */
+  private callFor(rule: ThrottleRule): PreparedCall {
+    const last = this.lastCall;
+    if (last !== undefined && last.rule === rule) return last;
+    const { algorithm, limit, windowMs, blockMs } = checkThrottleRule(rule);
+    const call: PreparedCall = {
+      rule,
+      limit,
+      script: THROTTLE_SCRIPTS[algorithm],
+      keyPrefix: `${this.keyPrefix}throttle:${algorithm}:${windowMs}:`,
+      arguments: [String(limit), String(windowMs), String(blockMs)],
+    };
+    if (Object.isFrozen(rule)) this.lastCall = call;
+    return call;
+  }
+
   private async evalScript(script: LuaScript, call: ThrottleRedisScriptCall): Promise<unknown> {
     try {
       return await this.client.evalSha(script.sha1, call);
@@ -151,6 +171,17 @@ export class RedisThrottleCounter implements ThrottleCounter {
       return this.client.eval(script.source, call);
     }
   }
+}
+
+/** What every hit under one rule sends, but the key. */
+interface PreparedCall {
+  readonly rule: ThrottleRule;
+  readonly limit: number;
+  readonly script: LuaScript;
+  /** `<keyPrefix>throttle:<algorithm>:<windowMs>:`, to which the hit's key is appended. */
+  readonly keyPrefix: string;
+  /** `limit`, `windowMs`, `blockMs`; the client copies them into its command, never changes them. */
+  readonly arguments: string[];
 }
 
 /** The script's `{ allowed, remaining, resetMs, retryAfterMs }`, checked. */
