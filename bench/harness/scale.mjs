@@ -19,7 +19,15 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { BENCH_DIST, REPO_ROOT, envNumber, percentile, startNode, startRedis } from './lib.mjs';
+import {
+  BENCH_DIST,
+  REPO_ROOT,
+  envNumber,
+  median,
+  percentile,
+  startNode,
+  startRedis,
+} from './lib.mjs';
 
 const TRIALS = envNumber('SCALE_TRIALS', 200);
 const ADAPTERS = (process.env.SCALE_ADAPTERS ?? 'express,fastify').split(',').filter(Boolean);
@@ -196,9 +204,15 @@ if (report.sessions) {
   const last = report.sessions[report.sessions.length - 1];
   if (first && last && first !== last) {
     report.lookupP50RatioLargestToSmallest = last.sequentialP50Us / first.sequentialP50Us;
+    // Per round: both sizes measured back to back, at the same speed of the machine.
+    const byRound = first.sequentialP50UsByRound.map(
+      (p50, round) => last.sequentialP50UsByRound[round] / p50,
+    );
+    report.lookupP50RatiosByRound = byRound;
+    report.lookupP50RatioMedianOfRounds = median(byRound);
     lines.push(
       '',
-      `Lookup p50 at ${last.sessions} sessions / at ${first.sessions}: ${report.lookupP50RatioLargestToSmallest.toFixed(3)}`,
+      `Lookup p50 at ${last.sessions} sessions / at ${first.sessions}: ${report.lookupP50RatioLargestToSmallest.toFixed(3)} over all rounds; median of the rounds' own ratios ${report.lookupP50RatioMedianOfRounds.toFixed(3)} (rounds ${byRound.map((ratio) => ratio.toFixed(2)).join(', ')})`,
     );
   }
   lines.push('');

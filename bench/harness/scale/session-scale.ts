@@ -87,6 +87,8 @@ interface Target {
   readonly repository: SessionRepository;
   readonly sequential: number[];
   readonly concurrent: number[];
+  /** The sequential lookups' p50 of each measured round, in microseconds. */
+  readonly roundP50s: number[];
   concurrentSeconds: number;
 }
 
@@ -142,7 +144,14 @@ async function main(): Promise<void> {
     const memory = await usedMemory();
     const store = await RedisSecurityStore.connect({ url, keyPrefix: PREFIX });
     const repository = new SessionRepository(store, options as unknown as ResolvedSecurityOptions);
-    targets.push({ size, repository, sequential: [], concurrent: [], concurrentSeconds: 0 });
+    targets.push({
+      size,
+      repository,
+      sequential: [],
+      concurrent: [],
+      roundP50s: [],
+      concurrentSeconds: 0,
+    });
     results.push({
       sessions: size,
       keys: await admin.dbSize(),
@@ -164,7 +173,12 @@ async function main(): Promise<void> {
   }
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
-    for (const target of order) await sample(target, Math.ceil(samples / rounds));
+    for (const target of order) {
+      const from = target.sequential.length;
+      await sample(target, Math.ceil(samples / rounds));
+      const round = target.sequential.slice(from).sort((a, b) => a - b);
+      target.roundP50s.push(percentile(round, 50));
+    }
   }
   for (const [i, target] of targets.entries()) {
     const sequential = [...target.sequential].sort((a, b) => a - b);
@@ -173,6 +187,7 @@ async function main(): Promise<void> {
       ...results[i],
       sequentialP50Us: percentile(sequential, 50),
       sequentialP99Us: percentile(sequential, 99),
+      sequentialP50UsByRound: target.roundP50s,
       concurrentP50Us: percentile(concurrent, 50),
       concurrentP99Us: percentile(concurrent, 99),
       concurrentLookupsPerSecond: concurrent.length / target.concurrentSeconds,
