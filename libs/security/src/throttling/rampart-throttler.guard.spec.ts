@@ -229,10 +229,11 @@ describe('RampartThrottlerGuard: the memory counter, a store that answers later,
     Guard: typeof RampartThrottlerGuard = RampartThrottlerGuard,
     rateLimitHeaders: RateLimitHeadersFormat = 'draft-8',
     onStoreUnavailable: StoreOutagePolicy = 'fail-open',
+    storage: ThrottlerStorage = new RampartThrottlerStorage(counter),
   ): Promise<RampartThrottlerGuard> {
     const guard = new Guard(
       { throttlers: [{ name: 'default', limit: 2, ttl: 60_000 }] },
-      new RampartThrottlerStorage(counter),
+      storage,
       new Reflector(),
       {
         throttling: {
@@ -358,6 +359,23 @@ describe('RampartThrottlerGuard: the memory counter, a store that answers later,
       await expect(closed.canActivate(request('198.51.100.1').context)).rejects.toBe(failure);
       failure = new Error('a bug in the counter');
       await expect(open.canActivate(request('198.51.100.1').context)).rejects.toBe(failure);
+    },
+  );
+
+  it.each(KINDS.filter((kind) => kind !== 'now'))(
+    "applies the outage policy to an application's storage that throws instead of rejecting (%s)",
+    async (kind) => {
+      const failure = new StoreUnavailableException();
+      const throwing: ThrottlerStorage = {
+        increment: () => {
+          throw failure;
+        },
+      };
+      const unused = counterOf('promise');
+      const open = await guardOn(unused, guardClassOf(kind), 'draft-8', 'fail-open', throwing);
+      await expect(open.canActivate(request('198.51.100.1').context)).resolves.toBe(true);
+      const closed = await guardOn(unused, guardClassOf(kind), 'draft-8', 'fail-closed', throwing);
+      await expect(closed.canActivate(request('198.51.100.1').context)).rejects.toBe(failure);
     },
   );
 

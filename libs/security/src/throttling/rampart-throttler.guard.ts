@@ -62,8 +62,20 @@ interface RouteThrottler {
   readonly blockDuration: NumberSetting | undefined;
   readonly getTracker: ThrottlerGetTrackerFunction;
   readonly generateKey: ThrottlerGenerateKeyFunction;
-  /** Plain numbers, and the guard's own tracker and key (see `plainRoutes`). */
-  readonly answersNow: boolean;
+  /**
+   * The settings as plain numbers when they are numbers and the tracker and key are the guard's
+   * own (see `plainRoutes`); else `undefined`.
+   */
+  readonly plain: PlainThrottler | undefined;
+}
+
+/** A throttler on a plain route: what a count needs, read once per route. */
+interface PlainThrottler {
+  readonly name: string;
+  readonly limit: number;
+  readonly ttl: number;
+  /** The ttl when the throttler sets none. */
+  readonly blockDuration: number;
 }
 
 /** Names under which the credential limits appear in events and counter keys. */
@@ -222,14 +234,14 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
       return undefined;
     }
     const routes = this.routeThrottlers(context);
-    for (const route of routes) if (!route.answersNow) return undefined;
+    for (const route of routes) if (route.plain === undefined) return undefined;
     return routes;
   }
 
   /**
    * Counts a request on plain `routes` (see {@link plainRoutes}) on the memory counter, without a
    * promise; what it is counted against goes to `entries`. {@link throttleStored} is the same
-   * loop with the store's answer awaited: change both alike.
+   * loop, with the store's answer awaited.
    */
   private throttleNow(
     context: ExecutionContext,
@@ -238,24 +250,10 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
     routes: readonly RouteThrottler[],
     storage: RampartThrottlerStorage,
   ): boolean {
-    const { user } = req as unknown as SecurityRequest;
-    let client: string | undefined;
     for (const route of routes) {
-      if (this.skips(context, route)) continue;
-      const { throttler } = route;
-      const limit = route.limit as number;
-      const ttl = route.ttl as number;
-      const blockDuration = (route.blockDuration ?? ttl) as number;
-      client ??= user === undefined ? this.clientIpKey(req as unknown as SecurityRequest) : user.id;
-      const key = this.plainKey(context, route, user !== undefined, client);
-      let record: ThrottlerStorageRecord;
-      try {
-        record = storage.incrementNow(key, ttl, limit, blockDuration, throttler.name);
-      } catch (error) {
-        this.onStoreUnavailable(error, throttler.name);
-        continue;
-      }
-      this.account(req, entries, throttler.name, limit, ttl, record);
+      const key = this.plainKey(context, req, route);
+      const record = key === undefined ? undefined : this.hitNow(storage, key, plainOf(route));
+      if (record !== undefined) this.accountPlain(req, entries, plainOf(route), record);
     }
     return true;
   }
@@ -263,7 +261,6 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
   /**
    * Counts a request on plain `routes` (see {@link plainRoutes}) on a storage that answers later
    * (Redis, or a storage of the application's): one await per throttler, on the storage itself.
-   * The same loop as {@link throttleNow}: change both alike.
    */
   private async throttleStored(
     context: ExecutionContext,
@@ -271,32 +268,58 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
     entries: RateLimitEntry[],
     routes: readonly RouteThrottler[],
   ): Promise<boolean> {
-    const { user } = req as unknown as SecurityRequest;
-    let client: string | undefined;
     for (const route of routes) {
-      if (this.skips(context, route)) continue;
-      const { throttler } = route;
-      const limit = route.limit as number;
-      const ttl = route.ttl as number;
-      const blockDuration = (route.blockDuration ?? ttl) as number;
-      client ??= user === undefined ? this.clientIpKey(req as unknown as SecurityRequest) : user.id;
-      const key = this.plainKey(context, route, user !== undefined, client);
-      let record: ThrottlerStorageRecord;
-      try {
-        record = await this.storageService.increment(
-          key,
-          ttl,
-          limit,
-          blockDuration,
-          throttler.name,
-        );
-      } catch (error) {
-        this.onStoreUnavailable(error, throttler.name);
-        continue;
-      }
-      this.account(req, entries, throttler.name, limit, ttl, record);
+      const key = this.plainKey(context, req, route);
+      const record = key === undefined ? undefined : await this.hitLater(key, plainOf(route));
+      if (record !== undefined) this.accountPlain(req, entries, plainOf(route), record);
     }
     return true;
+  }
+
+  /** One hit on the memory counter; `undefined` when the store failed and its policy lets through. */
+  private hitNow(
+    storage: RampartThrottlerStorage,
+    key: string,
+    { name, limit, ttl, blockDuration }: PlainThrottler,
+  ): ThrottlerStorageRecord | undefined {
+    try {
+      return storage.incrementNow(key, ttl, limit, blockDuration, name);
+    } catch (error) {
+      this.onStoreUnavailable(error, name);
+      return undefined;
+    }
+  }
+
+  /**
+   * One hit on the storage, settling `undefined` when the store failed and its policy lets
+   * through. No `async` wrapper: the storage's promise is the only one awaited.
+   */
+  private hitLater(
+    key: string,
+    { name, limit, ttl, blockDuration }: PlainThrottler,
+  ): Promise<ThrottlerStorageRecord | undefined> {
+    const onError = (error: unknown): undefined => {
+      this.onStoreUnavailable(error, name);
+      return undefined;
+    };
+    try {
+      return this.storageService
+        .increment(key, ttl, limit, blockDuration, name)
+        .then(undefined, onError);
+    } catch (error) {
+      // A storage that throws instead of rejecting: the same policy.
+      onError(error);
+      return Promise.resolve(undefined);
+    }
+  }
+
+  private accountPlain(
+    req: Record<string, unknown>,
+    entries: RateLimitEntry[],
+    { name, limit, ttl }: PlainThrottler,
+    record: ThrottlerStorageRecord,
+  ): void {
+    this.account(req, entries, name, limit, ttl, record);
   }
 
   /** Whether `@SkipThrottle()` or the throttler's `skipIf` leaves the request uncounted by it. */
@@ -306,15 +329,19 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
   }
 
   /**
-   * `ThrottlerGuard`'s counter key of a client on a plain route, found by the client (the
-   * principal's id, or the client IP), a string the request already holds, instead of built anew.
+   * `ThrottlerGuard`'s counter key of the request's client on a plain route, or `undefined` when
+   * the route skips it. Found by the client (the principal's id, or the client IP), a string the
+   * request already holds, instead of built anew.
    */
   private plainKey(
     context: ExecutionContext,
+    req: Record<string, unknown>,
     route: RouteThrottler,
-    authenticated: boolean,
-    client: string,
-  ): string {
+  ): string | undefined {
+    if (this.skips(context, route)) return undefined;
+    const { user } = req as unknown as SecurityRequest;
+    const authenticated = user !== undefined;
+    const client = authenticated ? user.id : this.clientIpKey(req as unknown as SecurityRequest);
     const keys = authenticated ? this.userKeys : this.ipKeys;
     let key = keys.get(client, route);
     if (key === undefined) {
@@ -408,14 +435,21 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
       ...resolved,
       getTracker: routeTracker ?? this.commonOptions.getTracker ?? this.getTracker.bind(this),
       generateKey: routeKey ?? this.commonOptions.generateKey ?? this.generateKey.bind(this),
-      answersNow:
+      plain:
         typeof resolved.limit === 'number' &&
         typeof resolved.ttl === 'number' &&
         (resolved.blockDuration === undefined || typeof resolved.blockDuration === 'number') &&
         routeTracker === undefined &&
         routeKey === undefined &&
         moduleOptions.getTracker === undefined &&
-        moduleOptions.generateKey === undefined,
+        moduleOptions.generateKey === undefined
+          ? {
+              name,
+              limit: resolved.limit,
+              ttl: resolved.ttl,
+              blockDuration: resolved.blockDuration ?? resolved.ttl,
+            }
+          : undefined,
     };
   }
 
@@ -607,6 +641,11 @@ export class RampartThrottlerGuard extends ThrottlerGuard {
 }
 
 /** `user:<principal id>` or `ip:<client IP key>`: see `getTracker`. */
+/** The plain settings of a route that `plainRoutes` returned. */
+function plainOf(route: RouteThrottler): PlainThrottler {
+  return route.plain as PlainThrottler;
+}
+
 function trackerFor(authenticated: boolean, client: string): string {
   return `${authenticated ? 'user' : 'ip'}:${client}`;
 }
