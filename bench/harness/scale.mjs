@@ -1,6 +1,6 @@
 // `npm run bench:scale`: the scale figures.
 // 1. Session lookup latency and Redis memory per session with 1k, 100k and 1M sessions in the
-//    store, each size in a redis-server of its own, measured in alternating rounds
+//    store, each size in a redis-server of its own, measured interleaved (lookup by lookup)
 //    (dist/bench/.../scale/session-scale.js; see there).
 // 2. Revocation propagation between two reference-app instances (dist/src/main.js) sharing one
 //    redis-server, no sticky sessions, the approach of bench/session-propagation.mjs: for an
@@ -13,8 +13,9 @@
 // Environment: SCALE_SIZES (default 1000,100000,1000000), SCALE_SAMPLES (lookups per size,
 // default 20000), SCALE_ROUNDS (default 10), SCALE_TRIALS (propagation trials per kind and
 // adapter, default 200), SCALE_ADAPTERS (default express,fastify), SCALE_SKIP (sessions or
-// propagation), BENCH_OUT.
-import { spawn } from 'node:child_process';
+// propagation), SCALE_PIN (default 1: the lookups' client and Redis pinned to CPUs, see below;
+// needs util-linux's taskset), BENCH_OUT.
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,29 @@ const SIZES = (process.env.SCALE_SIZES ?? '1000,100000,1000000').split(',').filt
 const OUT_DIR = process.env.BENCH_OUT ?? join(REPO_ROOT, 'bench', 'results');
 const SESSION_SCALE = join(BENCH_DIST, 'bench', 'harness', 'scale', 'session-scale.js');
 const MAIN = join(REPO_ROOT, 'dist', 'src', 'main.js');
+// On a VM, a round trip's latency depends on whether the client and the redis-server it asks run
+// on the same CPU or not (here 28 us against 50-90 us), and the scheduler places each process by
+// itself: unpinned, one size's server could share the client's CPU in a round and not in the
+// next, and a round's 1M-to-1k ratio ranged from 0.47 to 2.4. Pinned (the client to the first
+// CPU, every size's redis-server to the last), every lookup crosses CPUs alike and the rounds
+// agree within 0.02. SCALE_PIN=0 leaves placement to the scheduler.
+const PIN = process.env.SCALE_PIN !== '0' && os.cpus().length >= 2;
+const CLIENT_CPU = 0;
+const REDIS_CPU = os.cpus().length - 1;
+
+/** Pins every thread of process `pid` to `cpu` (util-linux's `taskset`); throws when it cannot. */
+function pinToCpu(pid, cpu) {
+  const result = spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], {
+    encoding: 'utf8',
+  });
+  if (result.status !== 0)
+    throw new Error(
+      `bench:scale pins the lookup measurement's processes to CPUs with taskset, which failed ` +
+        `(${result.error?.message ?? result.stderr.trim()}). Install it (Debian: apt-get install ` +
+        `util-linux) or run with SCALE_PIN=0 to leave placement to the scheduler.`,
+    );
+}
+
 const ALICE = JSON.stringify({ username: 'alice', password: 'alice-password' });
 
 function runSessionScale(redisUrls) {
@@ -45,6 +69,7 @@ function runSessionScale(redisUrls) {
       env: { ...process.env, REDIS_URLS: redisUrls.join(','), SCALE_SIZES: SIZES.join(',') },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    if (PIN) pinToCpu(child.pid, CLIENT_CPU);
     const results = [];
     let buffer = '';
     child.stdout.on('data', (chunk) => {
@@ -170,10 +195,17 @@ const report = {
 try {
   if (!SKIP.includes('sessions')) {
     console.log('Session lookup through SessionRepository.load() on Redis, local cache off:');
-    // A redis-server per size, so that the sizes can be measured in alternating rounds.
+    // A redis-server per size, so that the sizes can be measured interleaved.
     const servers = [];
     try {
       for (let i = 0; i < SIZES.length; i++) servers.push(await startRedis());
+      if (PIN) for (const server of servers) pinToCpu(server.pid, REDIS_CPU);
+      console.log(
+        PIN
+          ? `  (the client pinned to CPU ${CLIENT_CPU}, every redis-server to CPU ${REDIS_CPU}; SCALE_PIN=0 to leave them unpinned)`
+          : '  (unpinned: placement left to the scheduler)',
+      );
+      report.sessionsPinned = PIN ? { client: CLIENT_CPU, redis: REDIS_CPU } : false;
       report.sessions = await runSessionScale(servers.map((server) => server.url));
     } finally {
       await Promise.all(servers.map((server) => server.stop()));
@@ -191,6 +223,12 @@ const lines = [
   '',
 ];
 if (report.sessions) {
+  lines.push(
+    report.sessionsPinned
+      ? `Session lookups: the client on CPU ${report.sessionsPinned.client}, each size's redis-server on CPU ${report.sessionsPinned.redis} (pinned), sizes interleaved lookup by lookup.`
+      : 'Session lookups: unpinned, sizes interleaved lookup by lookup.',
+    '',
+  );
   lines.push(
     '| sessions in Redis | lookup p50 us | lookup p99 us | 50 in flight p50 us | p99 us | lookups/s | Redis bytes/session |',
     '|---:|---:|---:|---:|---:|---:|---:|',

@@ -3,8 +3,9 @@
 // SCALE_SIZES entry). Sessions are written in bulk (`redis-cli --pipe`) in exactly the store's
 // format (record and per-user index, encoded by Rampart's own toFields / recordToJson), then looked
 // up through SessionRepository.load() on a RedisSecurityStore, with the local record cache off so
-// that every lookup goes to Redis, in rounds that alternate between the sizes (SCALE_ROUNDS,
-// default 10). Prints one JSON line per size, prefixed with `RESULT `.
+// that every lookup goes to Redis, in rounds (SCALE_ROUNDS, default 10). The lookups one after
+// another interleave the sizes lookup by lookup; those with 50 in flight alternate between the
+// sizes. Prints one JSON line per size, prefixed with `RESULT `.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -92,23 +93,39 @@ interface Target {
   concurrentSeconds: number;
 }
 
-/** `count` lookups one after another, then `count` with 50 in flight, on `target`. */
-async function sample(target: Target, count: number): Promise<void> {
-  const pick = (): string => handleOf(Math.floor(Math.random() * target.size));
+const pickOn = (target: Target): string => handleOf(Math.floor(Math.random() * target.size));
+
+/** One lookup on `target`, timed. */
+async function lookupOnce(target: Target): Promise<void> {
+  const handle = pickOn(target);
+  const start = performance.now();
+  const record = await target.repository.load(handle);
+  target.sequential.push((performance.now() - start) * 1000);
+  if (record === undefined) throw new Error('a populated session did not load');
+}
+
+/**
+ * `count` lookups on each target one after another, interleaved lookup by lookup (1k, 100k, 1M,
+ * then 100k, 1M, 1k, ...: the order rotates, so that no size always follows the same one): a
+ * drift of the machine's speed, even within a round, hits every size alike.
+ */
+async function sampleSequential(targets: readonly Target[], count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
-    const handle = pick();
-    const start = performance.now();
-    const record = await target.repository.load(handle);
-    target.sequential.push((performance.now() - start) * 1000);
-    if (record === undefined) throw new Error('a populated session did not load');
+    for (let j = 0; j < targets.length; j++) {
+      const target = targets[(i + j) % targets.length];
+      if (target !== undefined) await lookupOnce(target);
+    }
   }
-  // 50 lookups in flight, as under load.
+}
+
+/** `count` lookups with 50 in flight on `target`, as under load. */
+async function sampleConcurrent(target: Target, count: number): Promise<void> {
   const startAll = performance.now();
   await Promise.all(
     Array.from({ length: 50 }, async () => {
       for (let i = 0; i < count / 50; i++) {
         const start = performance.now();
-        await target.repository.load(pick());
+        await target.repository.load(pickOn(target));
         target.concurrent.push((performance.now() - start) * 1000);
       }
     }),
@@ -127,10 +144,10 @@ async function main(): Promise<void> {
   const targets: Target[] = [];
   const results: Record<string, unknown>[] = [];
   const closers: (() => Promise<unknown>)[] = [];
-  // Every size in a Redis of its own, all populated first: the lookups are then measured in
-  // rounds that alternate between the sizes, so that a drift of the machine's speed during the
-  // run hits every size alike (measured one size after the other, the 1k-to-1M ratio moved by
-  // 0.4 between two runs).
+  // Every size in a Redis of its own, all populated first: the lookups are then measured
+  // interleaved between the sizes, so that a drift of the machine's speed during the run hits
+  // every size alike (measured one size after the other, the 1k-to-1M ratio moved by 0.4 between
+  // two runs; in rounds of 2,000 lookups a size, a round's ratio still ranged from 0.89 to 1.22).
   for (const [i, size] of sizes.entries()) {
     const url = urls[i] ?? '';
     const admin = createClient({ url });
@@ -165,20 +182,24 @@ async function main(): Promise<void> {
       () => admin.quit(),
     );
   }
-  for (const target of targets) await sample(target, 2_000);
+  await sampleSequential(targets, 2_000);
+  for (const target of targets) await sampleConcurrent(target, 2_000);
   for (const target of targets) {
     target.sequential.length = 0;
     target.concurrent.length = 0;
     target.concurrentSeconds = 0;
   }
+  const perRound = Math.ceil(samples / rounds);
   for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? targets : [...targets].reverse();
-    for (const target of order) {
-      const from = target.sequential.length;
-      await sample(target, Math.ceil(samples / rounds));
-      const round = target.sequential.slice(from).sort((a, b) => a - b);
-      target.roundP50s.push(percentile(round, 50));
+    const starts = targets.map((target) => target.sequential.length);
+    await sampleSequential(targets, perRound);
+    for (const [i, target] of targets.entries()) {
+      const lookups = target.sequential.slice(starts[i]).sort((a, b) => a - b);
+      target.roundP50s.push(percentile(lookups, 50));
     }
+    // The lookups with 50 in flight, a size at a time (the order reversed every other round).
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
+    for (const target of order) await sampleConcurrent(target, perRound);
   }
   for (const [i, target] of targets.entries()) {
     const sequential = [...target.sequential].sort((a, b) => a - b);
