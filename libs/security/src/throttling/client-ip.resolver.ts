@@ -2,7 +2,7 @@ import { TrustedProxies } from '../authn/mtls/resolve-mtls-options';
 import { assertKnownKeys, describe, readNumber, readObject } from '../core/option-readers';
 import type { SecurityRequest } from '../core/security-request.interface';
 import { SecurityConfigurationError } from '../errors/security-configuration.error';
-import { ipThrottleKey, normalizeIpAddress } from './ip-address';
+import { normalizedIpThrottleKey, normalizeIpAddress } from './ip-address';
 
 /** Options of {@link ClientIpResolver}. */
 export interface ClientIpResolverOptions {
@@ -104,7 +104,7 @@ export class ClientIpResolver {
    */
   throttleKey(request: SecurityRequest): string | undefined {
     const ip = this.clientIp(request);
-    return ip === undefined ? undefined : ipThrottleKey(ip, this.ipv6PrefixLength);
+    return ip === undefined ? undefined : normalizedIpThrottleKey(ip, this.ipv6PrefixLength);
   }
 
   /**

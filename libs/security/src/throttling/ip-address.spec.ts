@@ -1,4 +1,4 @@
-import { ipThrottleKey, normalizeIpAddress } from './ip-address';
+import { ipThrottleKey, normalizedIpThrottleKey, normalizeIpAddress } from './ip-address';
 
 describe('normalizeIpAddress', () => {
   it.each([
@@ -141,5 +141,32 @@ describe('ipThrottleKey', () => {
 
   it.each([['not an ip'], [''], ['unknown'], ['192.0.2.1 ']])('refuses %p', (address) => {
     expect(() => ipThrottleKey(address, 64)).toThrow(TypeError);
+  });
+});
+
+describe('normalizedIpThrottleKey', () => {
+  it.each([
+    ['192.0.2.1', 64],
+    ['::ffff:192.0.2.1', 64],
+    ['::ffff:c000:201', 128],
+    ['[2001:db8:1:2::1]:443', 64],
+    ['192.0.2.1:8080', 64],
+    ['fe80::1%eth0', 64],
+    ['2001:DB8:1:2:3:4:5:6', 56],
+    ['2001:db8:1:2:3:4:5:7', 127],
+    ['::1', 128],
+    ['::', 1],
+    ['::ffff:0:0', 64],
+    ['64:ff9b::192.0.2.1', 96],
+  ])('keys normalizeIpAddress(%p) with a /%p prefix as ipThrottleKey does', (address, prefix) => {
+    const normalized = normalizeIpAddress(address);
+    if (normalized === undefined) throw new Error(`${address} should normalise`);
+    expect(normalizedIpThrottleKey(normalized, prefix)).toBe(ipThrottleKey(address, prefix));
+  });
+
+  it('keeps an IPv4 address as it is and keys an IPv6 one by its network', () => {
+    expect(normalizedIpThrottleKey('192.0.2.1', 64)).toBe('192.0.2.1');
+    expect(normalizedIpThrottleKey('2001:db8:1:2::1', 64)).toBe('2001:db8:1:2::/64');
+    expect(normalizedIpThrottleKey('::', 64)).toBe('::/64');
   });
 });

@@ -68,7 +68,19 @@ export function normalizeIpAddress(text: string): string | undefined {
 export function ipThrottleKey(address: string, ipv6PrefixLength: number): string {
   const normalized = normalizeIpAddress(address);
   if (normalized === undefined) throw new TypeError('address must be an IP address');
-  if (isIP(normalized) === 4) return normalized;
+  return normalizedIpThrottleKey(normalized, ipv6PrefixLength);
+}
+
+/**
+ * {@link ipThrottleKey} of an address that {@link normalizeIpAddress} gave: not parsed or checked
+ * again (the client IP resolver keys every anonymous request, and has just normalised its
+ * address). Such an address is IPv4 exactly when it has no `:`.
+ *
+ * @example
+ * normalizedIpThrottleKey(normalizeIpAddress('2001:db8:1:2::1') ?? '', 64); // '2001:db8:1:2::/64'
+ */
+export function normalizedIpThrottleKey(normalized: string, ipv6PrefixLength: number): string {
+  if (!normalized.includes(':')) return normalized;
   const groups = ipv6Groups(normalized) ?? [];
   const masked = groups.map((group, index) => {
     const kept = ipv6PrefixLength - index * 16;
